@@ -1,0 +1,221 @@
+"""The lint pipeline: read, screen, parse and analyse each file, link the project, run rules,
+and apply fixes.
+
+The checker never imports or runs the code it reads: files are parsed with LibCST and, for
+the position of a syntax error, compiled (not executed) by CPython.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import libcst as cst
+
+from optuna_lint.facts import FileFacts
+from optuna_lint.findings import Finding
+from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
+from optuna_lint.gather import gather_facts
+from optuna_lint.linking import ProjectModel
+from optuna_lint.rules import ALL_RULES, FILE_NOT_LINTED, SYNTAX_ERROR, RuleContext
+from optuna_lint.screening import screen_source
+from optuna_lint.settings import Settings
+from optuna_lint.source import SourceError, SourceText, decode_source
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LintedFile:
+    """One file of a run: its source, its facts, and the findings about it."""
+
+    display_path: str
+    path: Path | None = None  # None for text linted from memory
+    source: SourceText | None = None
+    facts: FileFacts | None = None
+    problem: Finding | None = None  # OPL001/OPL002 when the file could not be analysed
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    fixed_text: str | None = None  # the text after fixes, when fixes changed it
+    fix_refusal: str | None = None  # why the fixed text must not be written
+
+
+@dataclass(frozen=True)
+class InternalError:
+    """A failure of the linter itself on one file; the run goes on with the other files."""
+
+    display_path: str
+    message: str
+
+
+class Linter:
+    """Lints a set of files as one project with fixed settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.rules = [
+            rule
+            for rule in ALL_RULES
+            if rule not in (SYNTAX_ERROR, FILE_NOT_LINTED) and settings.is_selected(rule.code)
+        ]
+        self.internal_errors: list[InternalError] = []
+
+    # Reading and analysing
+
+    def load_path(self, path: Path, display_path: str) -> LintedFile:
+        """Read and analyse a file; problems become OPL001/OPL002 findings, never exceptions."""
+        linted = LintedFile(display_path=display_path, path=path)
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_file_size:
+                linted.problem = FILE_NOT_LINTED.finding(
+                    display_path,
+                    f"{size} bytes is larger than max-file-size ({self.settings.max_file_size})",
+                )
+                return linted
+            data = path.read_bytes()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            linted.problem = FILE_NOT_LINTED.finding(display_path, f"cannot read it: {reason}")
+            return linted
+        return self.load_bytes(data, display_path, path)
+
+    def load_bytes(self, data: bytes, display_path: str, path: Path | None = None) -> LintedFile:
+        linted = LintedFile(display_path=display_path, path=path)
+        try:
+            linted.source = decode_source(data)
+        except SourceError as error:
+            linted.problem = SYNTAX_ERROR.finding(display_path, str(error), 1, 1)
+            return linted
+        linted.facts, linted.problem = self.analyse_text(linted.source.text, display_path)
+        return linted
+
+    def analyse_text(self, text: str, display_path: str) -> tuple[FileFacts | None, Finding | None]:
+        """Facts about a source text, or the OPL001/OPL002 finding saying why there are none."""
+        reason = screen_source(text)
+        if reason is not None:
+            return None, FILE_NOT_LINTED.finding(display_path, reason)
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as error:
+            return None, _syntax_error(display_path, text, error)
+        except RecursionError:
+            return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to parse")
+        except Exception as error:  # the native parser reports some inputs this way
+            return None, _syntax_error(display_path, text, error)
+        try:
+            return gather_facts(module, text), None
+        except RecursionError:
+            return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to analyse")
+
+    # Linting
+
+    def lint(self, files: Sequence[LintedFile]) -> None:
+        """Run the rules over every file, with the project model built from all of them."""
+        project = _project_of(files)
+        for linted in files:
+            linted.findings = self._findings(linted, project)
+
+    def _findings(self, linted: LintedFile, project: ProjectModel) -> list[Finding]:
+        if linted.problem is not None:
+            return [linted.problem]
+        context = RuleContext(
+            path=linted.display_path,
+            display_path=linted.display_path,
+            facts=linted.facts,
+            project=project,
+            settings=self.settings,
+        )
+        findings: list[Finding] = []
+        for rule in self.rules:
+            try:
+                findings.extend(rule.check(context))
+            except Exception as error:  # a bug in one rule must not stop the others
+                logger.debug("%s failed on %s", rule.code, linted.display_path, exc_info=True)
+                self.internal_errors.append(
+                    InternalError(
+                        linted.display_path, f"internal error in {rule.code}: {error!r}"
+                    )
+                )
+        return sorted(findings, key=Finding.sort_key)
+
+    # Fixing
+
+    def fix(self, files: Sequence[LintedFile]) -> None:
+        """Apply wanted fixes file by file, in passes, re-linting the project after each pass.
+
+        The fixed text is kept in `fixed_text`; writing it is the caller's decision. It is
+        refused (and `fix_refusal` says why) when it would not parse or would bring a finding
+        of a code the file did not have.
+        """
+        self.lint(files)
+        for linted in files:
+            if linted.problem is None and linted.source is not None:
+                self._fix_file(linted, files)
+        self.lint(files)
+
+    def _fix_file(self, linted: LintedFile, files: Sequence[LintedFile]) -> None:
+        original_text = linted.source.text
+        original_facts = linted.facts
+        original_codes = {finding.code for finding in linted.findings}
+        text = original_text
+        fixed: list[Finding] = []
+
+        for _ in range(MAX_FIX_PASSES):
+            wanted = [f for f in linted.findings if fix_is_wanted(f.fix, self.settings.unsafe_fixes)]
+            if not wanted:
+                break
+            result = apply_fixes(text, wanted)
+            facts, problem = self.analyse_text(result.text, linted.display_path)
+            if problem is not None:
+                linted.fix_refusal = f"the fixed text does not parse ({problem.message})"
+                break
+            text = result.text
+            fixed.extend(result.applied)
+            linted.facts = facts
+            linted.findings = self._findings(linted, _project_of(files))
+
+        new_codes = {finding.code for finding in linted.findings} - original_codes
+        if linted.fix_refusal is None and new_codes:
+            linted.fix_refusal = (
+                "the fixed text would have new findings (" + ", ".join(sorted(new_codes)) + ")"
+            )
+        if linted.fix_refusal is not None or text == original_text:
+            linted.facts = original_facts
+            return
+        linted.fixed = fixed
+        linted.fixed_text = text
+        linted.source = replace(linted.source, text=text)
+
+
+def _project_of(files: Iterable[LintedFile]) -> ProjectModel:
+    return ProjectModel(
+        {linted.display_path: linted.facts for linted in files if linted.facts is not None}
+    )
+
+
+def _syntax_error(display_path: str, text: str, error: Exception) -> Finding:
+    """OPL001 at the position CPython gives when it also rejects the text, else at LibCST's,
+    else at the first NUL character, else at 1:1."""
+    if isinstance(error, cst.ParserSyntaxError):
+        reason = error.message
+        position: tuple[int, int] | None = (error.raw_line, error.raw_column + 1)
+    else:
+        reason, position = str(error) or type(error).__name__, None
+    try:
+        compile(text, display_path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as compile_error:
+        if compile_error.lineno:
+            position = (compile_error.lineno, compile_error.offset or 1)
+            reason = compile_error.msg
+    except ValueError:
+        pass  # CPython before 3.12 rejects NUL characters without saying where
+    if position is None and "\0" in text:
+        nul = text.index("\0")
+        row = text.count("\n", 0, nul) + 1
+        position = (row, nul - (text.rfind("\n", 0, nul) + 1) + 1)
+    row, column = position or (1, 1)
+    return SYNTAX_ERROR.finding(display_path, reason, max(row, 1), max(column, 1))

@@ -1,0 +1,220 @@
+"""The plain data the analysis of one file produces, and that the linking step joins.
+
+Everything here is built from literals, tuples and frozen dataclasses, so it can be compared,
+cached and sent between processes. Nothing refers back to the syntax tree: rules read these
+facts and never parse again. Offsets are character offsets into the file's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optuna_lint.findings import Span
+
+MODULE_SCOPE = "<module>"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a function: its name, how it can be passed, and its resolved annotation."""
+
+    name: str
+    kind: str  # "positional" (positional or keyword), "positional_only", "keyword_only",
+    # "var_positional" or "var_keyword"
+    annotation: str | None = None  # qualified name of the annotation, when it resolves
+
+
+@dataclass(frozen=True)
+class CalleeRef:
+    """How a called function is written, for the linking step to resolve.
+
+    `kind` is "local" (a name bound in this module: `train(...)`), "self" (a method of the
+    enclosing class: `self.train(...)`), "qualified" (a name reached through an import:
+    `helpers.train(...)` resolved to `pkg.helpers.train`), "builtin" (a builtin the trial
+    cannot report through, such as `print`), or "unknown".
+    """
+
+    kind: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TrialCall:
+    """A method called on a variable that may hold the trial: `trial.report(...)`."""
+
+    receiver: str  # the dotted expression the method is called on: "trial", "self.trial"
+    method: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class TrialHandoff:
+    """A call that receives a variable which may hold the trial, as one of its arguments."""
+
+    variable: str
+    callee: CalleeRef
+    position: int | None  # index among the positional arguments, when passed positionally
+    keyword: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class TrialEscape:
+    """A use of a variable that the analysis cannot follow (stored, returned, aliased...)."""
+
+    variable: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class PruneCheck:
+    """An `if` on `<receiver>.should_prune()`."""
+
+    receiver: str
+    span: Span  # the `if` statement
+    raises: bool  # the branch raises TrialPruned, directly or through a flag tested before a raise
+
+
+@dataclass(frozen=True)
+class MoveBeforeCheck:
+    """How to move a statement to just before a prune check, in the same block."""
+
+    remove_start: int  # the statement with the blank and comment lines above it
+    remove_end: int
+    insert_at: int  # start of the line holding the check, or the report just before it
+    statement_text: str  # the statement's lines, with its own comments, ready to insert
+
+
+@dataclass(frozen=True)
+class AttrAfterCheck:
+    """A `<receiver>.set_user_attr(...)` call that runs after a prune check that can raise."""
+
+    receiver: str
+    key: str | None  # the attribute name as written, when it is a plain string
+    span: Span  # the call
+    check_row: int
+    stale_name: str  # a name read by the call whose value existed before the check
+    move: MoveBeforeCheck | None  # set when moving the call is a safe fix
+
+
+@dataclass(frozen=True)
+class ReportInsertion:
+    """Where and what `trial.report(...)` plus a prune check could be added to a training loop."""
+
+    insert_at: int  # offset after the last line of the loop body
+    indent: str
+    value: str  # the value's source text
+    value_is_tensor: bool
+    step: str  # the loop index
+    newline: str
+    lead: str = ""  # a newline to write first, when the loop ends the file without one
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    """A function or method, with what it does with each variable that may hold the trial."""
+
+    qualname: str  # "objective", "Trainer.fit", "main.<locals>.objective"
+    name: str
+    class_name: str | None  # the class a method is defined in
+    parent: str | None  # the enclosing function, for nested functions and lambdas
+    parameters: tuple[Parameter, ...]
+    span: Span  # from the `def` (or `async`, or `lambda`) keyword to the end
+    is_lambda: bool = False
+    trial_calls: tuple[TrialCall, ...] = ()
+    handoffs: tuple[TrialHandoff, ...] = ()
+    escapes: tuple[TrialEscape, ...] = ()
+    checks: tuple[PruneCheck, ...] = ()
+    attrs_after_checks: tuple[AttrAfterCheck, ...] = ()
+    report_insertion: ReportInsertion | None = None
+
+    @property
+    def positional_parameters(self) -> tuple[Parameter, ...]:
+        """Parameters that take positional arguments, `self`/`cls` of methods excluded."""
+        positional = tuple(
+            p for p in self.parameters if p.kind in ("positional", "positional_only")
+        )
+        if self.class_name is not None and positional and not self.is_lambda:
+            return positional[1:]
+        return positional
+
+
+@dataclass(frozen=True)
+class PrunerRef:
+    """What a study's `pruner=` (or a variable) holds.
+
+    `kind` is "absent" (not given, or `None`: Optuna then uses MedianPruner), "class" (an Optuna
+    pruner class, `class_name` its name in `optuna.pruners`), "variable" (a name to look up),
+    or "unknown" (a factory call, a lookup, a class the linter does not know).
+    """
+
+    kind: str
+    class_name: str | None = None
+    variable: str | None = None
+    wrapped: PrunerRef | None = None  # the inner pruner of a PatientPruner
+
+
+@dataclass(frozen=True)
+class PrunerBinding:
+    """`name = <pruner>` in some scope."""
+
+    scope: str
+    name: str
+    pruner: PrunerRef
+
+
+@dataclass(frozen=True)
+class StudyFacts:
+    """A `create_study(...)` or `load_study(...)` call."""
+
+    scope: str
+    binding: str | None  # the variable the study is bound to
+    factory: str  # "create_study" or "load_study"
+    pruner: PrunerRef
+    direction_count: int | None  # None when `directions=` is not a literal list
+    span: Span
+
+
+@dataclass(frozen=True)
+class ObjectiveRef:
+    """What `optimize` receives as its objective."""
+
+    kind: str  # "local" (a function name), "self" (a method of the enclosing class), "unknown"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class OptimizeCall:
+    """`<study>.optimize(<objective>, ...)`; `study_index` points into `FileFacts.studies`."""
+
+    scope: str
+    class_name: str | None
+    study_variable: str | None  # `study` in `study.optimize(...)`
+    study_index: int | None  # for `create_study(...).optimize(...)`
+    objective: ObjectiveRef
+    span: Span
+
+
+@dataclass(frozen=True)
+class ModuleNames:
+    """How the module refers to the Optuna names a fix needs, and where an import can go."""
+
+    trial_pruned: str | None  # "optuna.TrialPruned", "opt.TrialPruned", "TrialPruned", ...
+    import_insert_at: int  # where `import optuna` goes when nothing suitable is bound
+    newline: str
+    indent_unit: str  # one level of the module's indentation
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """Everything the rules need to know about one file."""
+
+    imports: tuple[tuple[str, str], ...]  # (local name, qualified name)
+    names: ModuleNames
+    functions: tuple[FunctionFacts, ...] = ()
+    studies: tuple[StudyFacts, ...] = ()
+    optimize_calls: tuple[OptimizeCall, ...] = ()
+    pruner_bindings: tuple[PrunerBinding, ...] = ()
+    # Names bound at module level other than by `def` (used to tell a local function from a
+    # variable that merely shares its name).
+    module_bindings: tuple[str, ...] = field(default=())

@@ -1,0 +1,22 @@
+"""The rule catalogue: every rule, by code."""
+
+from __future__ import annotations
+
+from optuna_lint.rules.base import Rule, RuleContext
+from optuna_lint.rules.file_not_linted import FileNotLintedRule
+from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
+from optuna_lint.rules.syntax_error import SyntaxErrorRule
+from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
+
+SYNTAX_ERROR = SyntaxErrorRule()
+FILE_NOT_LINTED = FileNotLintedRule()
+
+ALL_RULES: tuple[Rule, ...] = (
+    SYNTAX_ERROR,
+    FILE_NOT_LINTED,
+    PrunerNeverFed(),
+    UserAttrAfterPruneCheck(),
+)
+RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
+
+__all__ = ["ALL_RULES", "FILE_NOT_LINTED", "RULES_BY_CODE", "SYNTAX_ERROR", "Rule", "RuleContext"]
