@@ -68,8 +68,8 @@ class UserAttrAfterPruneCheck(Rule):
             name=self.name,
             message=(
                 f"`{call.receiver}.set_user_attr({call.key or '...'}, ...)` runs after the prune "
-                f"check on line {call.check_row}: a pruned trial never stores `{call.stale_name}` "
-                "of the step it was pruned at"
+                f"check on line {call.check_row}: a pruned trial raises there and never stores "
+                f"`{call.stale_name}`"
             ),
             filename=context.display_path,
             span=call.span,

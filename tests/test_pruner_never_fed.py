@@ -1,0 +1,369 @@
+"""OPL101: a study's pruner that its objective never feeds."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import assert_fix, codes_and_rows, lint
+
+UNFED = textwrap.dedent(
+    """\
+    import optuna
+
+    def objective(trial):
+        for epoch in range(10):
+            loss = 1.0 / (epoch + 1)
+        return loss
+
+    study = optuna.create_study(pruner={pruner})
+    study.optimize(objective)
+    """
+)
+
+
+def test_message_names_objective_pruner_and_trial() -> None:
+    assert lint(UNFED.format(pruner="optuna.pruners.MedianPruner()")) == [
+        (
+            "OPL101",
+            3,
+            1,
+            "Objective `objective` never reports to its study's MedianPruner: without "
+            "`trial.report(...)` and a prune check, no trial is ever pruned",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "pruner",
+    [
+        "optuna.pruners.HyperbandPruner()",
+        "optuna.pruners.PatientPruner(None, patience=2)",
+        "optuna.pruners.PatientPruner(optuna.pruners.MedianPruner(), patience=2)",
+        "optuna.pruners.ThresholdPruner(upper=1.0)",
+        "optuna.pruners.WilcoxonPruner()",
+    ],
+)
+def test_fires_for_every_pruner_that_can_prune(pruner: str) -> None:
+    assert codes_and_rows(UNFED.format(pruner=pruner)) == [("OPL101", 3)]
+
+
+@pytest.mark.parametrize(
+    "pruner",
+    [
+        "optuna.pruners.NopPruner()",
+        "optuna.pruners.PatientPruner(optuna.pruners.NopPruner(), patience=2)",
+        "None",
+        "make_pruner()",
+        "config['pruner']",
+        "optuna.pruners.NotAPruner()",
+    ],
+)
+def test_silent_without_a_known_pruner_that_can_prune(pruner: str) -> None:
+    assert lint(UNFED.format(pruner=pruner)) == []
+
+
+def test_default_pruner_counts_only_when_assumed() -> None:
+    code = UNFED.replace("pruner={pruner}", "")
+    assert lint(code) == []
+    assert codes_and_rows(code, assume_default_pruner=True) == [("OPL101", 3)]
+
+
+def test_silent_for_several_directions() -> None:
+    code = UNFED.format(pruner="optuna.pruners.MedianPruner(), directions=['minimize', 'maximize']")
+    assert lint(code) == []
+
+
+def test_one_direction_in_a_list_is_single_objective() -> None:
+    code = UNFED.format(pruner="optuna.pruners.MedianPruner(), directions=['minimize']")
+    assert codes_and_rows(code) == [("OPL101", 3)]
+
+
+def test_pruner_through_variable_and_import_aliases() -> None:
+    code = """\
+        from optuna import create_study
+        from optuna.pruners import MedianPruner as MP
+
+        def objective(t):
+            return t.suggest_float("x", 0, 1)
+
+        def main():
+            pruner = MP()
+            study = create_study(pruner=pruner)
+            study.optimize(objective)
+        """
+    assert codes_and_rows(code) == [("OPL101", 4)]
+
+
+def test_variable_with_unknown_binding_is_silent() -> None:
+    code = """\
+        import optuna
+
+        def objective(trial):
+            return 1.0
+
+        pruner = optuna.pruners.MedianPruner()
+        if fast:
+            pruner = build()
+        optuna.create_study(pruner=pruner).optimize(objective)
+        """
+    assert lint(code) == []
+
+
+def test_a_name_that_is_not_optuna_is_not_a_study() -> None:
+    code = """\
+        from mylib import create_study
+        import optuna
+
+        def objective(trial):
+            return 1.0
+
+        create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """
+    assert lint(code) == []
+
+
+def test_reporting_through_a_helper_of_the_same_module_is_silent() -> None:
+    code = """\
+        import optuna
+
+        def fit(model, trial, epochs=3):
+            for epoch in range(epochs):
+                trial.report(model(epoch), epoch)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+
+        def objective(trial):
+            fit(lambda e: e, trial=trial)
+            return 0.0
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """
+    assert lint(code) == []
+
+
+def test_helper_that_does_not_report_does_not_help() -> None:
+    code = """\
+        import optuna
+
+        def build(trial):
+            return trial.suggest_int("n", 1, 3)
+
+        def objective(trial):
+            return build(trial)
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """
+    assert codes_and_rows(code) == [("OPL101", 6)]
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "external.train(trial)",  # a function the linter cannot see
+        "callbacks.append(trial)",  # the trial stored
+        "holder = trial",  # the trial aliased
+        "run(*[trial])",  # a call it cannot map to a parameter
+    ],
+)
+def test_trial_handed_to_something_unknown_is_silent(use: str) -> None:
+    code = f"""\
+        import optuna
+        import external
+
+        def run(*args):
+            pass
+
+        def objective(trial):
+            {use}
+            return 0.0
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """
+    assert lint(code) == []
+
+
+def test_method_objective_and_closure() -> None:
+    code = """\
+        import optuna
+
+        class Search:
+            def objective(self, trial):
+                return self.fit(trial)
+
+            def fit(self, trial):
+                def step(value, epoch):
+                    trial.report(value, epoch)
+                for epoch in range(3):
+                    step(1.0, epoch)
+                return 1.0
+
+            def lazy(self, trial):
+                return 1.0
+
+            def run(self):
+                study = optuna.create_study(pruner=optuna.pruners.MedianPruner())
+                study.optimize(self.objective)
+                study.optimize(self.lazy)
+        """
+    assert codes_and_rows(code) == [("OPL101", 14)]
+
+
+def test_lambda_objective() -> None:
+    code = """\
+        import optuna
+
+        def objective(trial, data):
+            return data
+
+        study = optuna.create_study(pruner=optuna.pruners.MedianPruner())
+        study.optimize(lambda t: objective(t, 3))
+        """
+    assert codes_and_rows(code) == [("OPL101", 7)]
+
+
+def test_one_finding_per_objective_for_several_studies() -> None:
+    code = """\
+        import optuna
+
+        def objective(trial):
+            return 1.0
+
+        for pruner in range(2):
+            pass
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        optuna.create_study(pruner=optuna.pruners.HyperbandPruner()).optimize(objective)
+        """
+    assert codes_and_rows(code) == [("OPL101", 3)]
+
+
+def test_fix_reports_the_returned_value_at_the_loop_index() -> None:
+    assert_fix(
+        """\
+        import optuna
+        import torch
+
+        def objective(trial):
+            model = torch.nn.Linear(2, 1)
+            for epoch in range(10):
+                with torch.no_grad():
+                    loss = torch.nn.functional.mse_loss(model(x), y)
+            return loss
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """,
+        """\
+        import optuna
+        import torch
+
+        def objective(trial):
+            model = torch.nn.Linear(2, 1)
+            for epoch in range(10):
+                with torch.no_grad():
+                    loss = torch.nn.functional.mse_loss(model(x), y)
+                trial.report(float(loss), epoch)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+            return loss
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """,
+        unsafe=True,
+    )
+
+
+def test_fix_uses_the_trial_pruned_name_already_imported() -> None:
+    assert_fix(
+        """\
+        from optuna import TrialPruned, create_study
+        from optuna.pruners import MedianPruner
+
+        def objective(t):
+            for i, batch in enumerate(batches):
+                err = step(batch)
+            return err
+
+        create_study(pruner=MedianPruner()).optimize(objective)
+        """,
+        """\
+        from optuna import TrialPruned, create_study
+        from optuna.pruners import MedianPruner
+
+        def objective(t):
+            for i, batch in enumerate(batches):
+                err = step(batch)
+                t.report(err, i)
+                if t.should_prune():
+                    raise TrialPruned()
+            return err
+
+        create_study(pruner=MedianPruner()).optimize(objective)
+        """,
+        unsafe=True,
+    )
+
+
+def test_fix_adds_import_optuna_when_nothing_suitable_is_bound() -> None:
+    assert_fix(
+        """\
+        \"\"\"Tuning.\"\"\"
+        from optuna import create_study
+        from optuna.pruners import MedianPruner
+
+        def objective(trial):
+        \tfor epoch in range(3):
+        \t\tloss = 1.0 / (epoch + 1)
+        \treturn loss
+
+        create_study(pruner=MedianPruner()).optimize(objective)
+        """,
+        """\
+        \"\"\"Tuning.\"\"\"
+        from optuna import create_study
+        from optuna.pruners import MedianPruner
+        import optuna
+
+        def objective(trial):
+        \tfor epoch in range(3):
+        \t\tloss = 1.0 / (epoch + 1)
+        \t\ttrial.report(loss, epoch)
+        \t\tif trial.should_prune():
+        \t\t\traise optuna.TrialPruned()
+        \treturn loss
+
+        create_study(pruner=MedianPruner()).optimize(objective)
+        """,
+        unsafe=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    while loss > 1:\n        loss = loss / 2\n",  # a while loop has no index
+        "    for epoch in range(3):\n        if epoch:\n            loss = 1.0\n",  # not every path
+        "    for a, b in pairs:\n        loss = a\n",  # no plain index
+    ],
+)
+def test_no_fix_without_loop_value_and_index(body: str) -> None:
+    code = (
+        "import optuna\n\ndef objective(trial):\n    loss = 2.0\n"
+        + body
+        + "    return loss\n\noptuna.create_study(pruner=optuna.pruners.MedianPruner())"
+        ".optimize(objective)\n"
+    )
+    from optuna_lint import lint_source
+
+    (finding,) = lint_source(code)
+    assert finding.code == "OPL101"
+    assert finding.fix is None
+
+
+def test_no_fix_is_applied_without_unsafe_fixes() -> None:
+    from optuna_lint import fix_source
+
+    code = UNFED.format(pruner="optuna.pruners.MedianPruner()")
+    result = fix_source(code)
+    assert result.text == code
+    assert [f.code for f in result.remaining] == ["OPL101"]
