@@ -48,6 +48,12 @@ def decode_source(data: bytes) -> SourceText:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
+        # Raised for bytes that are not UTF-8 when no declaration names another encoding; the
+        # decoder says where, which helps more than "invalid or missing encoding declaration".
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as decode_error:
+            raise SourceError(f"cannot decode as utf-8: {decode_error}") from None
         raise SourceError(str(error)) from None
 
     has_bom = encoding == "utf-8-sig"
