@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optuna_lint.discovery import display_path, python_files
-from optuna_lint.engine import Linter, LintedFile
+from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.findings import Finding
 from optuna_lint.settings import Settings
 

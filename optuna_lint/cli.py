@@ -11,7 +11,7 @@ from pathlib import Path
 
 from optuna_lint import __version__
 from optuna_lint.discovery import display_path, python_files
-from optuna_lint.engine import Linter, LintedFile
+from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.findings import Finding
 from optuna_lint.reporting import OUTPUT_FORMATS, concise_line, json_report, summary_line
 from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
@@ -65,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: .)"
+    )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes")
     parser.add_argument(
         "--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too"
@@ -167,7 +169,10 @@ def _check(arguments: list[str]) -> int:
 
 
 def _handle_fixed_files(
-    files: list[LintedFile], originals: dict[str, str], options: argparse.Namespace, errors: list[str]
+    files: list[LintedFile],
+    originals: dict[str, str],
+    options: argparse.Namespace,
+    errors: list[str],
 ) -> bool:
     """Write (with --fix) or print the diff of (with --diff) each fixed file; True if any."""
     changed = False

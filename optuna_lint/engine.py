@@ -110,6 +110,12 @@ class Linter:
             return gather_facts(module, text), None
         except RecursionError:
             return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to analyse")
+        except Exception as error:  # a bug in the analysis must not stop the other files
+            logger.debug("analysis failed on %s", display_path, exc_info=True)
+            self.internal_errors.append(
+                InternalError(display_path, f"internal error while analysing: {error!r}")
+            )
+            return None, None
 
     # Linting
 
@@ -136,9 +142,7 @@ class Linter:
             except Exception as error:  # a bug in one rule must not stop the others
                 logger.debug("%s failed on %s", rule.code, linted.display_path, exc_info=True)
                 self.internal_errors.append(
-                    InternalError(
-                        linted.display_path, f"internal error in {rule.code}: {error!r}"
-                    )
+                    InternalError(linted.display_path, f"internal error in {rule.code}: {error!r}")
                 )
         return sorted(findings, key=Finding.sort_key)
 
@@ -165,7 +169,9 @@ class Linter:
         fixed: list[Finding] = []
 
         for _ in range(MAX_FIX_PASSES):
-            wanted = [f for f in linted.findings if fix_is_wanted(f.fix, self.settings.unsafe_fixes)]
+            wanted = [
+                f for f in linted.findings if fix_is_wanted(f.fix, self.settings.unsafe_fixes)
+            ]
             if not wanted:
                 break
             result = apply_fixes(text, wanted)

@@ -19,6 +19,5 @@ def trial_pruned_reference(names: ModuleNames) -> tuple[str, tuple[Edit, ...]]:
 def prune_check(trial: str, trial_pruned: str, indent: str, unit: str, newline: str) -> str:
     """`if trial.should_prune(): raise TrialPruned()` as indented lines."""
     return (
-        f"{indent}if {trial}.should_prune():{newline}"
-        f"{indent}{unit}raise {trial_pruned}(){newline}"
+        f"{indent}if {trial}.should_prune():{newline}{indent}{unit}raise {trial_pruned}(){newline}"
     )

@@ -934,13 +934,14 @@ class _FunctionAnalysis:
         first_path, second_path = self._path(first), self._path(second)
         if not first_path or not second_path:
             return False
-        for a, b in zip(first_path, second_path):
+        for a, b in zip(first_path, second_path, strict=False):
             if a.parent is not b.parent:
                 return False
             if a.role != b.role:
-                return (a.role, b.role) in (("body", "orelse"), ("body", "else")) and not isinstance(
-                    a.parent, cst.If
-                )
+                return (a.role, b.role) in (
+                    ("body", "orelse"),
+                    ("body", "else"),
+                ) and not isinstance(a.parent, cst.If)
             if a.index != b.index:
                 return a.index < b.index
         return False
@@ -957,7 +958,8 @@ class _FunctionAnalysis:
             checks = [
                 (check, point)
                 for check_receiver, check, point in self.checks
-                if check_receiver == receiver and point is not None
+                if check_receiver == receiver
+                and point is not None
                 and self._is_after(point, statement)
             ]
             if not checks:
@@ -1133,7 +1135,9 @@ class _FunctionAnalysis:
             value_is_tensor=_is_tensor(value, self.imports, self.record),
             step=step,
             newline=self.builder.module.default_newline,
-            lead="" if text[:insert_at].endswith(("\n", "\r")) else self.builder.module.default_newline,
+            lead=""
+            if text[:insert_at].endswith(("\n", "\r"))
+            else self.builder.module.default_newline,
         )
 
 
@@ -1161,9 +1165,7 @@ def _sub_block(parent: cst.CSTNode, role: str) -> cst.CSTNode:
 def _flags_set_true(suite: cst.CSTNode) -> Iterator[str]:
     statements = suite.body if isinstance(suite, cst.SimpleStatementSuite) else _block(suite)
     for statement in statements:
-        smalls = (
-            statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,)
-        )
+        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,)
         for small in smalls:
             if (
                 isinstance(small, cst.Assign)
@@ -1211,18 +1213,17 @@ def _last_binding_on_every_path(
                         found = small.value
                     elif name in set(_target_names(target.target)):
                         found = cst.Name(name)
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                if isinstance(small.target, cst.Name) and small.target.value == name:
-                    found = small.value
-            elif isinstance(small, cst.AugAssign):
-                if isinstance(small.target, cst.Name) and small.target.value == name:
+            elif not isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                continue
+            elif isinstance(small.target, cst.Name) and small.target.value == name:
+                if isinstance(small, cst.AugAssign):
                     found = cst.Name(name)
+                elif small.value is not None:
+                    found = small.value
     return found
 
 
-def _is_tensor(
-    value: cst.BaseExpression, imports: ImportTable, record: _FunctionRecord
-) -> bool:
+def _is_tensor(value: cst.BaseExpression, imports: ImportTable, record: _FunctionRecord) -> bool:
     """Whether a value is evidently a torch tensor: a `torch.*` call or a tensor method on one,
     without `.item()`, `.tolist()` or `float(...)`."""
     if not isinstance(value, cst.Call):

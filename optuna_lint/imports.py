@@ -89,7 +89,11 @@ def _bindings_of(statement: cst.Import | cst.ImportFrom) -> Iterable[tuple[str, 
                 yield head, head
         return
 
-    if statement.relative or statement.module is None or isinstance(statement.names, cst.ImportStar):
+    if (
+        statement.relative
+        or statement.module is None
+        or isinstance(statement.names, cst.ImportStar)
+    ):
         # Relative imports name modules of the linted tree; the project model resolves those.
         return
     module = dotted_name(statement.module)

@@ -163,9 +163,7 @@ class ProjectModel:
                 checks = Answer.UNKNOWN if checks is Answer.NO else checks
         return TrialUse(reports, checks)
 
-    def _reached(
-        self, path: str, function: FunctionFacts, variable: str
-    ) -> Iterator[TrialHolder]:
+    def _reached(self, path: str, function: FunctionFacts, variable: str) -> Iterator[TrialHolder]:
         """The functions the trial reaches from `function`, `function` included."""
         seen: set[tuple[str, str]] = set()
         pending = [(function, variable, 0)]

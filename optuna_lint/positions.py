@@ -86,17 +86,19 @@ def node_offsets(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, 
         wanted=set(wanted),
     )
     module._codegen(state)
-    # offset_of_token[i] is the offset where the i-th generated token begins.
+    # offset_of_token[i] is the offset where the i-th generated token begins. An index can
+    # point past the end when LibCST drops the newline it generated last (the file has none).
     offset_of_token = [0, *accumulate(len(token) for token in state.tokens)]
+    last = len(offset_of_token) - 1
 
     offsets = {}
     for key in wanted:
         outer_start, outer_end = state.inclusive[key]
         start, end = state.syntactic.get(key, (outer_start, outer_end))
         offsets[key] = NodeOffsets(
-            start=offset_of_token[start],
-            end=offset_of_token[end],
-            outer_start=offset_of_token[outer_start],
-            outer_end=offset_of_token[outer_end],
+            start=offset_of_token[min(start, last)],
+            end=offset_of_token[min(end, last)],
+            outer_start=offset_of_token[min(outer_start, last)],
+            outer_end=offset_of_token[min(outer_end, last)],
         )
     return offsets

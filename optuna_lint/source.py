@@ -7,6 +7,7 @@ translated, so offsets into the text are offsets into the file.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -86,7 +87,6 @@ class LineIndex:
         return self._line_starts[row - 1]
 
 
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` by `data` so that a reader sees the old file or the new one, never a mix.
 
@@ -94,7 +94,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     that the final rename stays on one file system.
     """
     mode = stat.S_IMODE(path.stat().st_mode)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -103,8 +105,6 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
         raise

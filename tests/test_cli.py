@@ -25,9 +25,13 @@ ATTR_AFTER = (
     "optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)\n"
 )
 ATTR_FIXED = ATTR_AFTER.replace(
-    "    trial.report(loss, 0)\n", "    trial.set_user_attr('loss', loss)\n    trial.report(loss, 0)\n", 1
-).replace("        raise optuna.TrialPruned()\n    trial.set_user_attr('loss', loss)\n",
-          "        raise optuna.TrialPruned()\n")
+    "    trial.report(loss, 0)\n",
+    "    trial.set_user_attr('loss', loss)\n    trial.report(loss, 0)\n",
+    1,
+).replace(
+    "        raise optuna.TrialPruned()\n    trial.set_user_attr('loss', loss)\n",
+    "        raise optuna.TrialPruned()\n",
+)
 CLEAN = "import optuna\n\n\ndef objective(trial):\n    return trial.suggest_float('x', 0, 1)\n"
 
 

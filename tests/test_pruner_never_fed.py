@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import assert_fix, codes_and_rows, lint
 
 UNFED = textwrap.dedent(

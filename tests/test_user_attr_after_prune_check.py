@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import assert_fix, codes_and_rows, lint
 
 
@@ -11,18 +10,24 @@ def objective_with(body: str) -> str:
     """A module whose objective runs `body` (indented four spaces) under a MedianPruner."""
     indented = "".join("    " + line if line.strip() else line for line in body.splitlines(True))
     return (
-        "import optuna\n\n\ndef objective(trial):\n"
-        + indented
-        + "    return 0.0\n\n\n"
+        "import optuna\n\n\ndef objective(trial):\n" + indented + "    return 0.0\n\n\n"
         "optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)\n"
     )
 
 
-CHECK = "    trial.report(loss, epoch)\n    if trial.should_prune():\n        raise optuna.TrialPruned()\n"
+CHECK = (
+    "    trial.report(loss, epoch)\n"
+    "    if trial.should_prune():\n"
+    "        raise optuna.TrialPruned()\n"
+)
 
 
 def test_message_names_call_check_line_and_value() -> None:
-    code = objective_with("for epoch in range(3):\n    loss, acc = step()\n" + CHECK + "    trial.set_user_attr('acc', acc)\n")
+    code = objective_with(
+        "for epoch in range(3):\n    loss, acc = step()\n"
+        + CHECK
+        + "    trial.set_user_attr('acc', acc)\n"
+    )
     assert lint(code) == [
         (
             "OPL201",
@@ -59,9 +64,7 @@ def test_in_the_same_iteration(after_check: str, expected_rows: list[int]) -> No
 
 def test_after_the_loop_only_values_from_before_the_check() -> None:
     code = objective_with(
-        "best = 0.0\nfor epoch in range(3):\n    loss = step()\n"
-        + CHECK
-        + "    late = loss\n"
+        "best = 0.0\nfor epoch in range(3):\n    loss = step()\n" + CHECK + "    late = loss\n"
         "test_loss = evaluate()\n"
         "trial.set_user_attr('best', best)\n"
         "trial.set_user_attr('test_loss', test_loss)\n"
@@ -208,6 +211,10 @@ def test_fix_moves_before_a_check_without_report_and_keeps_crlf() -> None:
 def test_no_fix_after_the_loop() -> None:
     from optuna_lint import lint_source
 
-    code = objective_with("for epoch in range(3):\n    loss = step()\n" + CHECK + "trial.set_user_attr('loss', loss)\n")
+    code = objective_with(
+        "for epoch in range(3):\n    loss = step()\n"
+        + CHECK
+        + "trial.set_user_attr('loss', loss)\n"
+    )
     (finding,) = lint_source(code)
     assert (finding.code, finding.fix) == ("OPL201", None)

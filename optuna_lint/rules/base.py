@@ -48,9 +48,9 @@ def has_pruner(pruner: PrunerRef, assume_default_pruner: bool) -> Answer:
         return Answer.UNKNOWN
     if pruner.class_name == "NopPruner":
         return Answer.NO
-    if pruner.class_name == "PatientPruner" and pruner.wrapped is not None:
-        if pruner.wrapped.kind == "class" and pruner.wrapped.class_name == "NopPruner":
-            return Answer.NO
+    wrapped = pruner.wrapped
+    if wrapped is not None and wrapped.kind == "class" and wrapped.class_name == "NopPruner":
+        return Answer.NO
     return Answer.YES
 
 
@@ -60,7 +60,6 @@ def describe_pruner(pruner: PrunerRef) -> str:
         return "default MedianPruner"
     if pruner.kind != "class":
         return "pruner"
-    if pruner.class_name == "PatientPruner" and pruner.wrapped is not None:
-        if pruner.wrapped.kind == "class":
-            return f"PatientPruner({pruner.wrapped.class_name})"
+    if pruner.wrapped is not None and pruner.wrapped.kind == "class":
+        return f"PatientPruner({pruner.wrapped.class_name})"
     return str(pruner.class_name)

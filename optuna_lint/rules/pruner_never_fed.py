@@ -108,7 +108,9 @@ class PrunerNeverFed(Rule):
         value = f"float({insertion.value})" if insertion.value_is_tensor else insertion.value
         newline = insertion.newline
         unit = context.facts.names.indent_unit
-        text = f"{insertion.lead}{insertion.indent}{trial}.report({value}, {insertion.step}){newline}"
+        text = (
+            f"{insertion.lead}{insertion.indent}{trial}.report({value}, {insertion.step}){newline}"
+        )
         text += prune_check(trial, trial_pruned, insertion.indent, unit, newline)
         return Fix(
             message=f"Report `{value}` at step `{insertion.step}` and prune",
