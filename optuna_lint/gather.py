@@ -69,10 +69,12 @@ _TENSOR_TO_PYTHON = frozenset({"item", "tolist"})
 
 def gather_facts(module: cst.Module, text: str) -> FileFacts:
     """Analyse a parsed module; `text` is the source it was parsed from."""
+    # Names are resolved through every import, also those inside functions; code a fix
+    # inserts may only use the names that module-level imports bind.
     imports = _top_level_imports(module)
     visitor = _Gatherer(imports)
     module.visit(visitor)
-    return _FactBuilder(module, text, imports, visitor).build()
+    return _FactBuilder(module, text, imports, visitor, _top_level_imports(module)).build()
 
 
 def _top_level_imports(module: cst.Module) -> ImportTable:
@@ -183,6 +185,7 @@ class _Gatherer(cst.CSTVisitor):
         self._tracked: dict[str, int] = {}  # parameter names of the enclosing functions
         self._accounted: set[int] = set()  # Name nodes whose use is already understood
         self._binding_of_value: dict[int, str] = {}
+        self._module_lambda_count = 0
 
     # Scopes ----------------------------------------------------------------------------
 
@@ -192,18 +195,6 @@ class _Gatherer(cst.CSTVisitor):
 
     def _scope_name(self) -> str:
         return self._function.qualname if self._function else MODULE_SCOPE
-
-    def _qualname(self, name: str) -> str:
-        parts = []
-        if self._function is not None:
-            parts.append(self._function.qualname + ".<locals>")
-        if self._classes and (self._function is None or self._class_is_inner()):
-            parts.append(self._classes[-1])
-        parts.append(name)
-        return ".".join(parts)
-
-    def _class_is_inner(self) -> bool:
-        return bool(self._classes) and self._classes[-1].startswith(self._function.qualname)
 
     def _enter_function(self, record: _FunctionRecord) -> None:
         self.functions.append(record)
@@ -262,8 +253,8 @@ class _Gatherer(cst.CSTVisitor):
             parent.lambda_count += 1
             qualname = f"{parent.qualname}.<lambda#{parent.lambda_count}>"
         else:
-            self.module_lambda_count = getattr(self, "module_lambda_count", 0) + 1
-            qualname = f"<lambda#{self.module_lambda_count}>"
+            self._module_lambda_count += 1
+            qualname = f"<lambda#{self._module_lambda_count}>"
         record = _FunctionRecord(
             node=node,
             qualname=qualname,
@@ -452,6 +443,8 @@ class _Gatherer(cst.CSTVisitor):
             self._note_binding(bound, self._current_statement(), node.value)
 
     def visit_Import(self, node: cst.Import) -> bool:
+        if self._function is not None:
+            self.imports.add_statement(node)
         for alias in node.names:
             bound = alias.evaluated_alias or (dotted_name(alias.name) or "").split(".")[0]
             if bound:
@@ -459,6 +452,8 @@ class _Gatherer(cst.CSTVisitor):
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if self._function is not None:
+            self.imports.add_statement(node)
         if not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
                 bound = alias.evaluated_alias or alias.evaluated_name
@@ -602,7 +597,7 @@ class _Gatherer(cst.CSTVisitor):
         ):
             return ObjectiveRef("self", expression.attr.value)
         if isinstance(expression, cst.Lambda):
-            self._pending_lambda_objective = expression
+            # Named once the lambda's own record exists (it is visited after this call).
             return ObjectiveRef("lambda", "")
         return ObjectiveRef("unknown")
 
@@ -716,11 +711,17 @@ def is_trial_pruned(expression: cst.BaseExpression, imports: ImportTable) -> boo
 
 class _FactBuilder:
     def __init__(
-        self, module: cst.Module, text: str, imports: ImportTable, gatherer: _Gatherer
+        self,
+        module: cst.Module,
+        text: str,
+        imports: ImportTable,
+        gatherer: _Gatherer,
+        module_imports: ImportTable,
     ) -> None:
         self.module = module
         self.text = text
         self.imports = imports
+        self.module_imports = module_imports
         self.gatherer = gatherer
         self.lines = LineIndex(text)
         self.offsets: dict[int, NodeOffsets] = {}
@@ -733,7 +734,7 @@ class _FactBuilder:
         studies = [self._study(raw) for raw in self.gatherer.studies]
         study_index = {id(raw.call): index for index, raw in enumerate(self.gatherer.studies)}
         return FileFacts(
-            imports=tuple(self.imports.items()),
+            imports=tuple(self.module_imports.items()),
             names=self._module_names(),
             functions=tuple(analysis.facts() for analysis in analyses),
             studies=tuple(studies),
@@ -774,12 +775,12 @@ class _FactBuilder:
 
     def _module_names(self) -> ModuleNames:
         trial_pruned = None
-        by_name = self.imports.local_names_for(TRIAL_PRUNED)
+        by_name = self.module_imports.local_names_for(TRIAL_PRUNED)
         if by_name:
             trial_pruned = by_name[0]
         else:
             for module_name in ("optuna", "optuna.exceptions"):
-                aliases = self.imports.local_names_for(module_name)
+                aliases = self.module_imports.local_names_for(module_name)
                 if aliases:
                     trial_pruned = f"{aliases[0]}.TrialPruned"
                     break
@@ -794,14 +795,12 @@ class _FactBuilder:
         )
 
     def _offset_after_docstring(self) -> int:
-        """Where the first import of a module without imports goes: after its docstring."""
-        if self.module.get_docstring() is None or not self.module.body:
-            return len(self.module.header and "".join(self._header_lines()))
-        first = self.module.body[0]
-        return node_offsets(self.module, [first])[id(first)].outer_end
-
-    def _header_lines(self) -> list[str]:
-        return [self.module.code_for_node(line) for line in self.module.header]
+        """Where the first import of a module without imports goes: after its docstring, or
+        after the comment lines heading the module."""
+        if self.module.get_docstring() is not None:
+            first = self.module.body[0]
+            return node_offsets(self.module, [first])[id(first)].outer_end
+        return sum(len(self.module.code_for_node(line)) for line in self.module.header)
 
     def _study(self, raw: _RawStudy) -> StudyFacts:
         scope = raw.scope.qualname if raw.scope else MODULE_SCOPE

@@ -27,9 +27,6 @@ class Settings:
         ignored = _longest_prefix(code, self.ignore)
         return selected > 0 and selected > ignored
 
-    def fix_applies(self, applicability: str) -> bool:
-        return applicability == "safe" or (applicability == "unsafe" and self.unsafe_fixes)
-
 
 def _longest_prefix(code: str, prefixes: Sequence[str]) -> int:
     return max((len(prefix) for prefix in prefixes if code.startswith(prefix)), default=0)

@@ -366,3 +366,53 @@ def test_no_fix_is_applied_without_unsafe_fixes() -> None:
     result = fix_source(code)
     assert result.text == code
     assert [f.code for f in result.remaining] == ["OPL101"]
+
+
+def test_parameter_named_optuna_is_not_the_package() -> None:
+    from optuna_lint import lint_source
+
+    code = (
+        "def objective(trial):\n    return 1.0\n\n\ndef main(optuna):\n"
+        "    optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)\n"
+    )
+    assert lint_source(code) == []
+
+
+def test_import_inside_a_function_resolves_but_the_fix_imports_at_module_level() -> None:
+    assert_fix(
+        '''\
+        """Search."""
+
+
+        def objective(trial):
+            for step in range(2):
+                loss = step
+            return loss
+
+
+        def main():
+            import optuna
+
+            optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        ''',
+        '''\
+        """Search."""
+        import optuna
+
+
+        def objective(trial):
+            for step in range(2):
+                loss = step
+                trial.report(loss, step)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+            return loss
+
+
+        def main():
+            import optuna
+
+            optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        ''',
+        unsafe=True,
+    )
