@@ -114,7 +114,6 @@ def _check(arguments: list[str]) -> int:
     settings = Settings(
         select=_codes(options.select, ("OPL",)),
         ignore=_codes(options.ignore, ()),
-        fix=options.fix,
         unsafe_fixes=options.unsafe_fixes,
         assume_default_pruner=options.assume_default_pruner,
         max_file_size=options.max_file_size,

@@ -144,23 +144,13 @@ class PrunerRef:
     """What a study's `pruner=` (or a variable) holds.
 
     `kind` is "absent" (not given, or `None`: Optuna then uses MedianPruner), "class" (an Optuna
-    pruner class, `class_name` its name in `optuna.pruners`), "variable" (a name to look up),
-    or "unknown" (a factory call, a lookup, a class the linter does not know).
+    pruner class, `class_name` its name in `optuna.pruners`), or "unknown" (a factory call, a
+    lookup, a class the linter does not know). A variable is resolved to what it holds.
     """
 
     kind: str
     class_name: str | None = None
-    variable: str | None = None
     wrapped: PrunerRef | None = None  # the inner pruner of a PatientPruner
-
-
-@dataclass(frozen=True)
-class PrunerBinding:
-    """`name = <pruner>` in some scope."""
-
-    scope: str
-    name: str
-    pruner: PrunerRef
 
 
 @dataclass(frozen=True)
@@ -214,7 +204,6 @@ class FileFacts:
     functions: tuple[FunctionFacts, ...] = ()
     studies: tuple[StudyFacts, ...] = ()
     optimize_calls: tuple[OptimizeCall, ...] = ()
-    pruner_bindings: tuple[PrunerBinding, ...] = ()
     # Names bound at module level other than by `def` (used to tell a local function from a
     # variable that merely shares its name).
     module_bindings: tuple[str, ...] = field(default=())

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from optuna_lint.findings import Finding
+from optuna_lint.fixing import fix_is_wanted
 from optuna_lint.source import LineIndex
 
 OUTPUT_FORMATS = ("concise", "json")
@@ -14,10 +15,7 @@ OUTPUT_FORMATS = ("concise", "json")
 
 def fix_marker(finding: Finding, unsafe_fixes: bool) -> str:
     """`[*] ` when `--fix` (with the given unsafe setting) would fix the finding."""
-    fix = finding.fix
-    if fix is not None and (fix.applicability.value == "safe" or unsafe_fixes):
-        return "[*] "
-    return ""
+    return "[*] " if fix_is_wanted(finding.fix, unsafe_fixes) else ""
 
 
 def concise_line(finding: Finding, unsafe_fixes: bool) -> str:

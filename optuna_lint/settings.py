@@ -16,7 +16,6 @@ class Settings:
 
     select: tuple[str, ...] = ("OPL",)
     ignore: tuple[str, ...] = ()
-    fix: bool = False
     unsafe_fixes: bool = False
     assume_default_pruner: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
