@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from optuna_lint.discovery import display_path, python_files
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.findings import Finding
 from optuna_lint.settings import Settings
@@ -67,11 +66,7 @@ def fix_source(
 def lint_paths(paths: Iterable[str | Path], settings: Settings | None = None) -> list[Finding]:
     """The findings in every Python file under `paths`, linted as one project."""
     linter = Linter(settings or Settings())
-    working_directory = Path.cwd()
-    files = [
-        linter.load_path(path, display_path(path, working_directory))
-        for path in python_files([Path(p) for p in paths])
-    ]
+    files = linter.load_paths([Path(p) for p in paths], Path.cwd())
     linter.lint(files)
     return sorted((f for linted in files for f in linted.findings), key=Finding.sort_key)
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from optuna_lint import __version__
-from optuna_lint.discovery import display_path, python_files
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.findings import Finding
 from optuna_lint.reporting import OUTPUT_FORMATS, concise_line, json_report, summary_line
@@ -130,10 +129,7 @@ def _check(arguments: list[str]) -> int:
             errors.append(f"{path}: no such file or directory")
 
     linter = Linter(settings)
-    files = [
-        linter.load_path(path, display_path(path, working_directory))
-        for path in python_files(existing)
-    ]
+    files = linter.load_paths(existing, working_directory)
     originals = {linted.display_path: linted.source.text for linted in files if linted.source}
 
     if options.fix or options.diff:

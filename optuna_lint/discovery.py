@@ -16,7 +16,15 @@ class MissingPath(Exception):
 
 
 def python_files(paths: list[Path]) -> Iterator[Path]:
-    """Files named directly, and `*.py` files under named directories, each once, in order.
+    """Files named directly, and `*.py` files under named directories (see
+    `python_files_by_origin`)."""
+    for path, _ in python_files_by_origin(paths):
+        yield path
+
+
+def python_files_by_origin(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
+    """Files named directly, and `*.py` files under named directories, each once, in order,
+    with the named path each was found under.
 
     Hidden directories, virtual environments (a directory holding `pyvenv.cfg`), `__pycache__`,
     `build`, `dist` and `node_modules` are skipped. Symbolic links to directories are not
@@ -25,7 +33,7 @@ def python_files(paths: list[Path]) -> Iterator[Path]:
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found = _walk(path)
+            found = walk_python_files(path)
         elif path.exists() or path.is_symlink():
             found = iter([path])
         else:
@@ -33,10 +41,11 @@ def python_files(paths: list[Path]) -> Iterator[Path]:
         for file in found:
             if file not in seen:
                 seen.add(file)
-                yield file
+                yield file, path
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def walk_python_files(directory: Path) -> Iterator[Path]:
+    """The `*.py` files under a directory, in a stable order, skipping the folders above."""
     for root, directories, files in os.walk(directory, onerror=None):
         directories[:] = sorted(
             name

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import ast
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
 
+from optuna_lint.discovery import display_path, python_files_by_origin
 from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
 from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
 from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
+from optuna_lint.module_index import ModuleIndex
+from optuna_lint.project import may_run_trials, project_files, project_root
 from optuna_lint.rules import ALL_RULES, FILE_NOT_LINTED, SYNTAX_ERROR, RuleContext
 from optuna_lint.screening import screen_source
 from optuna_lint.settings import Settings
@@ -34,6 +37,7 @@ class LintedFile:
 
     display_path: str
     path: Path | None = None  # None for text linted from memory
+    root: Path | None = None  # the root of the project the file belongs to
     source: SourceText | None = None
     facts: FileFacts | None = None
     problem: Finding | None = None  # OPL001/OPL002 when the file could not be analysed
@@ -62,8 +66,26 @@ class Linter:
             if rule not in (SYNTAX_ERROR, FILE_NOT_LINTED) and settings.is_selected(rule.code)
         ]
         self.internal_errors: list[InternalError] = []
+        self._index: ModuleIndex | None = None
+        self._indexed: frozenset[str] = frozenset()
+        # Facts of project files nobody named: preloaded, or loaded when the trial reaches them.
+        self._other_facts: dict[str, FileFacts | None] = {}
 
     # Reading and analysing
+
+    def load_paths(self, paths: Sequence[Path], working_directory: Path) -> list[LintedFile]:
+        """Read and analyse the Python files under `paths`, each with its project's root."""
+        files = []
+        roots: dict[tuple[Path, Path], Path] = {}
+        for path, origin in python_files_by_origin(list(paths)):
+            linted = self.load_path(path, display_path(path, working_directory))
+            key = (path.absolute().parent, origin)
+            if key not in roots:
+                named_directory = origin if origin.is_dir() else None
+                roots[key] = project_root(path, named_directory)
+            linted.root = roots[key]
+            files.append(linted)
+        return files
 
     def load_path(self, path: Path, display_path: str) -> LintedFile:
         """Read and analyse a file; problems become OPL001/OPL002 findings, never exceptions."""
@@ -93,7 +115,9 @@ class Linter:
         linted.facts, linted.problem = self.analyse_text(linted.source.text, display_path)
         return linted
 
-    def analyse_text(self, text: str, display_path: str) -> tuple[FileFacts | None, Finding | None]:
+    def analyse_text(
+        self, text: str, display_path: str, report_errors: bool = True
+    ) -> tuple[FileFacts | None, Finding | None]:
         """Facts about a source text, or the OPL001/OPL002 finding saying why there are none."""
         reason = screen_source(text)
         if reason is not None:
@@ -112,18 +136,83 @@ class Linter:
             return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to analyse")
         except Exception as error:  # a bug in the analysis must not stop the other files
             logger.debug("analysis failed on %s", display_path, exc_info=True)
-            self.internal_errors.append(
-                InternalError(display_path, f"internal error while analysing: {error!r}")
-            )
+            if report_errors:
+                self.internal_errors.append(
+                    InternalError(display_path, f"internal error while analysing: {error!r}")
+                )
             return None, None
 
     # Linting
 
     def lint(self, files: Sequence[LintedFile]) -> None:
-        """Run the rules over every file, with the project model built from all of them."""
-        project = _project_of(files)
+        """Run the rules over every file, with the model of the projects they belong to."""
+        project = self._project_model(files)
         for linted in files:
             linted.findings = self._findings(linted, project)
+
+    # The project model
+
+    def _project_model(self, files: Sequence[LintedFile]) -> ProjectModel:
+        self._index_projects(files)
+        facts = {key: found for key, found in self._other_facts.items() if found is not None}
+        facts.update(
+            (linted.display_path, linted.facts) for linted in files if linted.facts is not None
+        )
+        return ProjectModel(facts, self._index, self._load_other)
+
+    def _index_projects(self, files: Sequence[LintedFile]) -> None:
+        """Index every module of the projects the files belong to, once per set of files, and
+        analyse the unnamed files that may run trials (see `project.may_run_trials`)."""
+        named = frozenset(linted.display_path for linted in files)
+        if self._index is not None and named == self._indexed:
+            return
+        self._index, self._indexed = ModuleIndex(), named
+        self._other_facts = {}
+        roots = sorted({linted.root for linted in files if linted.root is not None})
+        named_paths = {linted.path.absolute() for linted in files if linted.path is not None}
+        working_directory = Path.cwd()
+        for linted in files:
+            if linted.path is not None and linted.root is not None:
+                self._index.add(linted.display_path, linted.path, linted.root)
+        for root in roots:
+            for path in project_files(root):
+                if path.absolute() in named_paths:
+                    continue
+                key = display_path(path, working_directory)
+                if key in self._index:
+                    continue
+                self._index.add(key, path, root)
+                self._preload(key, path)
+
+    def _preload(self, key: str, path: Path) -> None:
+        try:
+            if path.stat().st_size > self.settings.max_file_size:
+                return
+            data = path.read_bytes()
+        except OSError:
+            return
+        if may_run_trials(data.decode("utf-8", errors="replace")):
+            self._other_facts[key] = self._analyse_other(data, key)
+
+    def _load_other(self, key: str) -> FileFacts | None:
+        """Facts of a project file nobody named, analysed the first time the trial reaches it."""
+        if key not in self._other_facts:
+            try:
+                path = self._index.path(key)
+                if path.stat().st_size > self.settings.max_file_size:
+                    raise OSError("too large")
+                self._other_facts[key] = self._analyse_other(path.read_bytes(), key)
+            except (OSError, KeyError):
+                self._other_facts[key] = None
+        return self._other_facts[key]
+
+    def _analyse_other(self, data: bytes, key: str) -> FileFacts | None:
+        try:
+            text = decode_source(data).text
+        except SourceError:
+            return None
+        facts, _ = self.analyse_text(text, key, report_errors=False)
+        return facts
 
     def _findings(self, linted: LintedFile, project: ProjectModel) -> list[Finding]:
         if linted.problem is not None:
@@ -182,7 +271,7 @@ class Linter:
             text = result.text
             fixed.extend(result.applied)
             linted.facts = facts
-            linted.findings = self._findings(linted, _project_of(files))
+            linted.findings = self._findings(linted, self._project_model(files))
 
         new_codes = {finding.code for finding in linted.findings} - original_codes
         if linted.fix_refusal is None and new_codes:
@@ -195,12 +284,6 @@ class Linter:
         linted.fixed = fixed
         linted.fixed_text = text
         linted.source = replace(linted.source, text=text)
-
-
-def _project_of(files: Iterable[LintedFile]) -> ProjectModel:
-    return ProjectModel(
-        {linted.display_path: linted.facts for linted in files if linted.facts is not None}
-    )
 
 
 def _syntax_error(display_path: str, text: str, error: Exception) -> Finding:

@@ -45,6 +45,7 @@ class TrialCall:
     receiver: str  # the dotted expression the method is called on: "trial", "self.trial"
     method: str
     span: Span
+    loops: tuple[int, ...] = ()  # start offsets of the loops around the call, outermost first
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,25 @@ class TrialHandoff:
     position: int | None  # index among the positional arguments, when passed positionally
     keyword: str | None
     span: Span
+    passed_on: bool = True  # False when the call is a statement of its own, its result unused
+    binding: str | None = None  # the name or attribute the call's result is assigned to
+
+
+@dataclass(frozen=True)
+class TrialStore:
+    """`self.<attribute> = <variable>` in a method: the instance keeps the trial."""
+
+    variable: str
+    attribute: str  # "self.trial"
+    span: Span
+
+
+@dataclass(frozen=True)
+class TrialAlias:
+    """`<alias> = <variable>` or `<alias> = TorchDistributedTrial(<variable>)`."""
+
+    variable: str
+    alias: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,12 @@ class PruneCheck:
     receiver: str
     span: Span  # the `if` statement
     raises: bool  # the branch raises TrialPruned, directly or through a flag tested before a raise
+    # How the branch ends when the check is true: "raise" (TrialPruned or another exception),
+    # "deferred" (it sets a flag that a later test raises on), "return", "break", "continue"
+    # or "falls_through".
+    exit: str = "falls_through"
+    flags: tuple[str, ...] = ()  # names and attributes the branch sets to True
+    loops: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,9 +150,21 @@ class FunctionFacts:
     trial_calls: tuple[TrialCall, ...] = ()
     handoffs: tuple[TrialHandoff, ...] = ()
     escapes: tuple[TrialEscape, ...] = ()
+    stores: tuple[TrialStore, ...] = ()
+    aliases: tuple[TrialAlias, ...] = ()
     checks: tuple[PruneCheck, ...] = ()
+    flag_raises: tuple[str, ...] = ()  # names and attributes tested by an `if` that raises
+    # TrialPruned: `if must_prune: raise ...`, `if callback.is_pruned: raise ...`
+    returned: tuple[str | None, ...] = ()  # each `return`'s value as a dotted name, else None
     attrs_after_checks: tuple[AttrAfterCheck, ...] = ()
     report_insertion: ReportInsertion | None = None
+
+    @property
+    def display_name(self) -> str:
+        """How messages name the function: `objective`, or `Objective.__call__` for a method."""
+        if self.class_name is None:
+            return self.name
+        return f"{self.class_name.rsplit('.', 1)[-1]}.{self.name}"
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
@@ -140,17 +178,42 @@ class FunctionFacts:
 
 
 @dataclass(frozen=True)
+class ClassFacts:
+    """A class definition and the classes it derives from, as written."""
+
+    qualname: str
+    name: str
+    bases: tuple[CalleeRef, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class PrunerRef:
     """What a study's `pruner=` (or a variable) holds.
 
     `kind` is "absent" (not given, or `None`: Optuna then uses MedianPruner), "class" (an Optuna
-    pruner class, `class_name` its name in `optuna.pruners`), or "unknown" (a factory call, a
-    lookup, a class the linter does not know). A variable is resolved to what it holds.
+    pruner class, `class_name` its name in `optuna.pruners`), "custom" (a class of the linted
+    tree deriving from an Optuna pruner: it may decide without reports), "call" (a call of
+    something the file alone cannot tell, `callee` saying what; the project model resolves it
+    to "custom" or "unknown"), or "unknown" (a factory call, a lookup, a class the linter does
+    not know). A variable is resolved to what it holds.
     """
 
     kind: str
     class_name: str | None = None
     wrapped: PrunerRef | None = None  # the inner pruner of a PatientPruner
+    callee: CalleeRef | None = None
+
+
+@dataclass(frozen=True)
+class PrunerConstruction:
+    """A call that builds an Optuna pruner, and whether a study of this file receives it."""
+
+    class_name: str
+    scope: str
+    binding: str | None
+    given_to_study: bool
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -158,19 +221,32 @@ class StudyFacts:
     """A `create_study(...)` or `load_study(...)` call."""
 
     scope: str
-    binding: str | None  # the variable the study is bound to
+    class_name: str | None  # the class whose method creates it
+    binding: str | None  # the variable or attribute the study is bound to
     factory: str  # "create_study" or "load_study"
     pruner: PrunerRef
     direction_count: int | None  # None when `directions=` is not a literal list
     span: Span
+    study_name: str | None = None  # when a literal string
+    has_storage: bool = False
+    load_if_exists: bool | None = None  # when a literal
 
 
 @dataclass(frozen=True)
 class ObjectiveRef:
-    """What `optimize` receives as its objective."""
+    """What `optimize` receives as its objective.
 
-    kind: str  # "local" (a function name), "self" (a method of the enclosing class), "unknown"
+    `kind` is "function" (a function or method, `callee` saying how it is written), "lambda"
+    (`name` is the lambda's qualname), "partial" (`functools.partial(callee, ...)`, binding
+    `bound_positional` leading positional parameters and the `bound_keywords`), "instance" (an
+    instance of the class `callee`, whose `__call__` is the objective), or "unknown".
+    """
+
+    kind: str
+    callee: CalleeRef | None = None
     name: str = ""
+    bound_positional: int = 0
+    bound_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +259,7 @@ class OptimizeCall:
     study_index: int | None  # for `create_study(...).optimize(...)`
     objective: ObjectiveRef
     span: Span
+    n_trials: int | None = None  # when a literal
 
 
 @dataclass(frozen=True)
@@ -202,7 +279,9 @@ class FileFacts:
     imports: tuple[tuple[str, str], ...]  # (local name, qualified name)
     names: ModuleNames
     functions: tuple[FunctionFacts, ...] = ()
+    classes: tuple[ClassFacts, ...] = ()
     studies: tuple[StudyFacts, ...] = ()
+    pruners: tuple[PrunerConstruction, ...] = ()
     optimize_calls: tuple[OptimizeCall, ...] = ()
     # Names bound at module level other than by `def` (used to tell a local function from a
     # variable that merely shares its name).

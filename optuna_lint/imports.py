@@ -3,7 +3,8 @@
 The table is built from the import statements alone: the linter never imports the code it
 reads. `import optuna as opt` binds `opt` to `optuna`; `from optuna.pruners import MedianPruner
 as MP` binds `MP` to `optuna.pruners.MedianPruner`. Names that do not start with an imported
-name do not resolve.
+name do not resolve. Relative imports keep their leading dots: `from .loop import fit` binds
+`fit` to `.loop.fit`.
 """
 
 from __future__ import annotations
@@ -89,20 +90,21 @@ def _bindings_of(statement: cst.Import | cst.ImportFrom) -> Iterable[tuple[str, 
                 yield head, head
         return
 
-    if (
-        statement.relative
-        or statement.module is None
-        or isinstance(statement.names, cst.ImportStar)
-    ):
-        # Relative imports name modules of the linted tree; the project model resolves those.
+    if isinstance(statement.names, cst.ImportStar):
         return
-    module = dotted_name(statement.module)
+    module = dotted_name(statement.module) if statement.module is not None else ""
     if module is None:
         return
+    # A relative import keeps its leading dots (`from .loop import fit` gives `.loop.fit`);
+    # the project model resolves them against the importing module's package.
+    prefix = "." * len(statement.relative) + module
+    if not prefix:
+        return
+    separator = "." if module else ""
     for alias in statement.names:
         if not isinstance(alias.name, cst.Name):
             continue
         local = alias.name.value
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             local = alias.asname.name.value
-        yield local, f"{module}.{alias.name.value}"
+        yield local, f"{prefix}{separator}{alias.name.value}"

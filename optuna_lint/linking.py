@@ -1,29 +1,48 @@
-"""Joins the facts of the linted files: which study runs which objective, and where the trial
-goes from there.
+"""Joins the facts of a project's files: which study runs which objective, with which pruner,
+and where the trial goes from there.
 
-The answer to "does this function report through its trial?" is yes, no, or unknown. Unknown
-comes from anything the analysis cannot follow (the trial stored, aliased, or handed to a
-function it cannot see), and a rule that needs the answer stays silent on unknown.
+The answer to "does this objective report through its trial?" is yes, no, or unknown. The
+trial is followed into functions and methods of the same module and of other modules of the
+project, into the instances that keep it (`self.trial = trial`), through names that alias it
+and nested functions that close over it, to a bounded depth. Anything the analysis cannot
+follow (the trial stored elsewhere, handed to code outside the project or to a dynamic call,
+a chain too deep) makes the answer unknown, and a rule that needs the answer stays silent.
+
+Files are keyed by the name findings show them by. Files of the project that no named file
+brought in are loaded only when the trial reaches them, through the `load` callable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
 from optuna_lint.facts import (
     MODULE_SCOPE,
+    CalleeRef,
+    ClassFacts,
     FileFacts,
     FunctionFacts,
+    ObjectiveRef,
     OptimizeCall,
+    PrunerRef,
     StudyFacts,
     TrialHandoff,
 )
+from optuna_lint.module_index import ModuleIndex
+from optuna_lint.optuna_api import (
+    BASE_PRUNER,
+    OPTUNA_PRUNERS,
+    PRUNERS_MODULE,
+    TRIAL_ANNOTATIONS,
+    is_integration_pruning_callback,
+)
 
-# How many calls deep the trial is followed; a chain longer than this is "unknown".
+# How many calls deep the trial is followed; a longer chain is "unknown".
 MAX_TRIAL_DEPTH = 8
-_TRIAL_ANNOTATIONS = frozenset({"optuna.Trial"})
+# How many re-exports and base classes deep a name is resolved.
+_MAX_RESOLUTION_DEPTH = 8
 
 
 class Answer(Enum):
@@ -41,73 +60,188 @@ class TrialUse:
 
 
 @dataclass(frozen=True)
+class TrialHolder:
+    """A function and the variable in it that holds the trial.
+
+    `instance` is the class (file key and qualname) of the object `self` is, when the function
+    is a method reached through an instance that keeps the trial.
+    """
+
+    path: str
+    function: FunctionFacts
+    variable: str
+    instance: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Objective:
-    """A function that a study runs, with the study and how the trial is used."""
+    """A function that a study runs, with the study, its resolved pruner, and the trial's use."""
 
     path: str
     function: FunctionFacts
     trial_variable: str
     study: StudyFacts
+    study_path: str
+    pruner: PrunerRef
     use: TrialUse
+    instance: tuple[str, str] | None = None
+
+    @property
+    def holder(self) -> TrialHolder:
+        return TrialHolder(self.path, self.function, self.trial_variable, self.instance)
+
+
+# What a name resolves to.
+@dataclass(frozen=True)
+class FunctionTarget:
+    path: str
+    function: FunctionFacts
 
 
 @dataclass(frozen=True)
-class TrialHolder:
-    """A function and the variable in it that holds the trial."""
-
+class ClassTarget:
     path: str
-    function: FunctionFacts
-    variable: str
+    cls: ClassFacts
+
+
+@dataclass(frozen=True)
+class ExternalTarget:
+    """A name outside the project: Optuna, a third-party library, the standard library."""
+
+    qualified: str
+
+
+Target = FunctionTarget | ClassTarget | ExternalTarget
 
 
 class ProjectModel:
-    """The facts of every linted file, joined."""
+    """The facts of a project's files, joined."""
 
-    def __init__(self, files: dict[str, FileFacts]) -> None:
-        self.files = files
-        self._functions = {
-            path: {function.qualname: function for function in facts.functions}
-            for path, facts in files.items()
-        }
+    def __init__(
+        self,
+        files: dict[str, FileFacts],
+        index: ModuleIndex | None = None,
+        load: Callable[[str], FileFacts | None] | None = None,
+    ) -> None:
+        self.files = dict(files)
+        self.index = index
+        self._load = load
+        self._unloadable: set[str] = set()
+        self._functions: dict[str, dict[str, FunctionFacts]] = {}
+        self._classes: dict[str, dict[str, ClassFacts]] = {}
+        self._objectives: list[Objective] | None = None
+        self._holders: dict[str, list[TrialHolder]] | None = None
+        self._helpers: set[tuple[str, str]] = set()
+        self._resolved: dict[tuple, Target | None] = {}
+        self._mros: dict[tuple[str, str], list[tuple[str, ClassFacts]]] = {}
+
+    # Files
+
+    def facts(self, path: str) -> FileFacts | None:
+        """The facts of a file of the project, loading it when no named file brought it in."""
+        if path in self.files:
+            return self.files[path]
+        if self._load is None or path in self._unloadable:
+            return None
+        facts = self._load(path)
+        if facts is None:
+            self._unloadable.add(path)
+            return None
+        self.files[path] = facts
+        return facts
+
+    def _functions_of(self, path: str) -> dict[str, FunctionFacts]:
+        if path not in self._functions:
+            facts = self.facts(path)
+            functions = facts.functions if facts else ()
+            self._functions[path] = {function.qualname: function for function in functions}
+        return self._functions[path]
+
+    def _classes_of(self, path: str) -> dict[str, ClassFacts]:
+        if path not in self._classes:
+            facts = self.facts(path)
+            classes = facts.classes if facts else ()
+            self._classes[path] = {cls.qualname: cls for cls in classes}
+        return self._classes[path]
+
+    # Objectives
 
     def objectives(self, path: str) -> list[Objective]:
         """Objectives defined in `path`, one per study that runs them."""
-        found = []
-        for caller_path, facts in self.files.items():
-            for call in facts.optimize_calls:
-                study = self._study_of(facts, call)
-                function = self._objective_function(caller_path, facts, call)
-                if study is None or function is None or caller_path != path:
-                    continue
-                variable = _first_positional(function)
-                if variable is None:
-                    continue
-                use = self.trial_use(path, function, variable)
-                found.append(Objective(path, function, variable, study, use))
-        return found
+        return [objective for objective in self._all_objectives() if objective.path == path]
 
-    def trial_holders(self, path: str) -> list[TrialHolder]:
-        """Every function of `path` known to hold the trial, with its trial variable.
+    def _all_objectives(self) -> list[Objective]:
+        if self._objectives is None:
+            self._objectives = []
+            for caller_path, facts in list(self.files.items()):
+                for call in facts.optimize_calls:
+                    objective = self._objective(caller_path, facts, call)
+                    if objective is not None:
+                        self._objectives.append(objective)
+        return self._objectives
 
-        These are the objectives, the functions the trial is handed to from them, and functions
-        whose parameter is annotated as an Optuna trial.
-        """
-        holders: dict[tuple[str, str], TrialHolder] = {}
-        for objective in self.objectives(path):
-            for holder in self._reached(path, objective.function, objective.trial_variable):
-                holders.setdefault((holder.function.qualname, holder.variable), holder)
-        for function in self.files[path].functions:
-            for parameter in function.parameters:
-                if parameter.annotation in _TRIAL_ANNOTATIONS:
-                    for holder in self._reached(path, function, parameter.name):
-                        holders.setdefault((holder.function.qualname, holder.variable), holder)
-        return sorted(holders.values(), key=lambda h: h.function.span.start_offset)
+    def _objective(self, path: str, facts: FileFacts, call: OptimizeCall) -> Objective | None:
+        study = self._study_of(facts, call)
+        if study is None:
+            return None
+        found = self._objective_function(path, call, call.objective)
+        if found is None:
+            return None
+        target, variable, instance = found
+        holder = TrialHolder(target.path, target.function, variable, instance)
+        return Objective(
+            path=target.path,
+            function=target.function,
+            trial_variable=variable,
+            study=study,
+            study_path=path,
+            pruner=self.pruner(path, study.pruner),
+            use=self.trial_use(holder),
+            instance=instance,
+        )
 
-    # Studies and objectives
+    def _objective_function(
+        self, path: str, call: OptimizeCall, objective: ObjectiveRef
+    ) -> tuple[FunctionTarget, str, tuple[str, str] | None] | None:
+        """The function an `optimize` call runs, its trial parameter, and the instance class."""
+        instance = None
+        if objective.kind == "lambda":
+            function = self._functions_of(path).get(objective.name)
+            target = FunctionTarget(path, function) if function else None
+        elif objective.kind in ("function", "partial"):
+            target = self.resolve(path, call.scope, objective.callee)
+            if objective.callee.kind == "self" and call.class_name is not None:
+                instance = (path, call.class_name)
+        elif objective.kind == "instance":
+            cls = self.resolve(path, call.scope, objective.callee)
+            if not isinstance(cls, ClassTarget):
+                return None
+            target = self._method(cls.path, cls.cls, "__call__")
+            instance = (cls.path, cls.cls.qualname)
+        else:
+            return None
+        if not isinstance(target, FunctionTarget):
+            return None
+        positional = [
+            parameter
+            for parameter in target.function.positional_parameters
+            if parameter.name not in objective.bound_keywords
+        ][objective.bound_positional :]
+        if not positional:
+            return None
+        return target, positional[0].name, instance
 
     def _study_of(self, facts: FileFacts, call: OptimizeCall) -> StudyFacts | None:
         if call.study_index is not None:
             return facts.studies[call.study_index]
+        if call.study_variable and call.study_variable.startswith("self."):
+            # A study kept on the instance, created in any method of the class.
+            candidates = [
+                study
+                for study in facts.studies
+                if study.binding == call.study_variable and study.class_name == call.class_name
+            ]
+            return candidates[0] if len({c.pruner for c in candidates}) == 1 else None
         candidates = [
             study
             for study in facts.studies
@@ -119,22 +253,279 @@ class ProjectModel:
         chosen = same_scope or candidates
         return chosen[-1] if chosen else None
 
-    def _objective_function(
-        self, path: str, facts: FileFacts, call: OptimizeCall
-    ) -> FunctionFacts | None:
-        functions = self._functions[path]
-        objective = call.objective
-        if objective.kind == "lambda":
-            return functions.get(objective.name)
-        if objective.kind == "self" and call.class_name is not None:
-            return functions.get(f"{call.class_name}.{objective.name}")
-        if objective.kind == "local":
-            return self._local_function(path, objective.name, call.scope)
+    # Pruners
+
+    def pruner(self, path: str, pruner: PrunerRef) -> PrunerRef:
+        """A study's pruner with user-defined classes resolved: "custom" for a class of the
+        project deriving from an Optuna pruner, "unknown" for anything else not known."""
+        if pruner.kind == "class" and pruner.wrapped is not None:
+            return PrunerRef("class", pruner.class_name, self.pruner(path, pruner.wrapped))
+        if pruner.kind != "call" or pruner.callee is None:
+            return pruner
+        target = self.resolve(path, MODULE_SCOPE, pruner.callee)
+        if isinstance(target, ClassTarget) and self._derives_from(target, _is_optuna_pruner_class):
+            return PrunerRef("custom", class_name=target.cls.name)
+        return PrunerRef("unknown")
+
+    # Trial holders
+
+    def trial_holders(self, path: str) -> list[TrialHolder]:
+        """Every function of `path` known to hold the trial, with its trial variable.
+
+        These are the functions the trial reaches from any objective of the project, and from
+        any function whose parameter is annotated as an Optuna trial.
+        """
+        return self._all_holders().get(path, [])
+
+    def entry_points(self, path: str) -> list[TrialHolder]:
+        """Functions of `path` that receive the trial from Optuna itself: the objectives, and
+        functions annotated as taking a trial that no function of the project hands one to."""
+        self._all_holders()
+        holders = {objective.holder for objective in self.objectives(path)}
+        for function in self._functions_of(path).values():
+            if (path, function.qualname) in self._helpers:
+                continue
+            for parameter in function.parameters:
+                if parameter.annotation in TRIAL_ANNOTATIONS:
+                    holders.add(TrialHolder(path, function, parameter.name))
+        return sorted(holders, key=lambda h: (h.function.span.start_offset, h.variable))
+
+    def _all_holders(self) -> dict[str, list[TrialHolder]]:
+        if self._holders is not None:
+            return self._holders
+        roots = [objective.holder for objective in self._all_objectives()]
+        for path, facts in list(self.files.items()):
+            for function in facts.functions:
+                for parameter in function.parameters:
+                    if parameter.annotation in TRIAL_ANNOTATIONS:
+                        roots.append(TrialHolder(path, function, parameter.name))
+        found: dict[tuple[str, str, str], TrialHolder] = {}
+        for root in roots:
+            for holder, handed, _ in self._reached(root):
+                found.setdefault((holder.path, holder.function.qualname, holder.variable), holder)
+                if handed:
+                    self._helpers.add((holder.path, holder.function.qualname))
+        self._holders = {}
+        for holder in found.values():
+            self._holders.setdefault(holder.path, []).append(holder)
+        for holders in self._holders.values():
+            holders.sort(key=lambda h: (h.function.span.start_offset, h.variable))
+        return self._holders
+
+    # Following the trial
+
+    def trial_use(self, holder: TrialHolder) -> TrialUse:
+        reports = checks = Answer.NO
+        opaque = False
+        for reached, _, cut in self._reached(holder):
+            opaque = opaque or cut
+            for call in reached.function.trial_calls:
+                if call.receiver != reached.variable:
+                    continue
+                if call.method == "report":
+                    reports = Answer.YES
+                elif call.method == "should_prune":
+                    checks = Answer.YES
+            for handoff in self._handoffs(reached):
+                if handoff.passed_on and self._is_pruning_callback(reached, handoff):
+                    reports = checks = Answer.YES
+            opaque = opaque or self._is_opaque(reached)
+        if opaque:
+            reports = Answer.UNKNOWN if reports is Answer.NO else reports
+            checks = Answer.UNKNOWN if checks is Answer.NO else checks
+        return TrialUse(reports, checks)
+
+    def _reached(self, start: TrialHolder) -> Iterator[tuple[TrialHolder, bool, bool]]:
+        """The holders the trial reaches from `start`, `start` included, each with whether it
+        was reached by being handed the trial in a call, and whether it hands the trial on
+        deeper than the analysis follows."""
+        seen: set[tuple[str, str, str, tuple[str, str] | None]] = set()
+        pending: list[tuple[TrialHolder, int, bool]] = [(start, 0, False)]
+        while pending:
+            holder, depth, handed = pending.pop()
+            key = (holder.path, holder.function.qualname, holder.variable, holder.instance)
+            if key in seen:
+                continue
+            seen.add(key)
+            cut = depth >= MAX_TRIAL_DEPTH and any(
+                self._handoff_target(holder, handoff) is not None
+                for handoff in self._handoffs(holder)
+            )
+            yield holder, handed, cut
+            for closure in self._closures(holder):
+                pending.append((closure, depth, handed))
+            for alias in holder.function.aliases:
+                if alias.variable == holder.variable:
+                    pending.append((_with_variable(holder, alias.alias), depth, handed))
+            for method_holder in self._instance_holders(holder):
+                pending.append((method_holder, depth, True))
+            if depth >= MAX_TRIAL_DEPTH:
+                continue
+            for handoff in self._handoffs(holder):
+                target = self._handoff_target(holder, handoff)
+                if target is not None:
+                    pending.append((target, depth + 1, True))
+
+    def _closures(self, holder: TrialHolder) -> Iterator[TrialHolder]:
+        """Nested functions that use the holder's variable by closure."""
+        head = holder.variable.split(".")[0]
+        prefix = holder.function.qualname + "."
+        for function in self._functions_of(holder.path).values():
+            if (
+                function.parent == holder.function.qualname
+                and function.qualname.startswith(prefix)
+                and not any(parameter.name == head for parameter in function.parameters)
+            ):
+                yield TrialHolder(holder.path, function, holder.variable, holder.instance)
+
+    def _handoffs(self, holder: TrialHolder) -> Iterator[TrialHandoff]:
+        for handoff in holder.function.handoffs:
+            if handoff.variable == holder.variable:
+                yield handoff
+
+    def _instance_holders(self, holder: TrialHolder) -> Iterator[TrialHolder]:
+        """The methods of an instance that keeps the trial in an attribute (`self.trial`)."""
+        stores = [s for s in holder.function.stores if s.variable == holder.variable]
+        if not stores:
+            return
+        instance = holder.instance or self._owner_class(holder.path, holder.function)
+        if instance is None:
+            return
+        cls = self._classes_of(instance[0]).get(instance[1])
+        if cls is None:
+            return
+        for class_path, base in self._mro(instance[0], cls):
+            prefix = base.qualname + "."
+            for function in self._functions_of(class_path).values():
+                if function.class_name == base.qualname and function.qualname.startswith(prefix):
+                    for store in stores:
+                        yield TrialHolder(class_path, function, store.attribute, instance)
+
+    def _is_opaque(self, holder: TrialHolder) -> bool:
+        """Whether the trial is used in a way the analysis cannot follow in this function."""
+        if any(escape.variable == holder.variable for escape in holder.function.escapes):
+            return True
+        for handoff in self._handoffs(holder):
+            if handoff.callee.kind == "builtin":
+                continue
+            if self._handoff_target(holder, handoff) is not None:
+                continue
+            if not self._is_pruning_callback(holder, handoff):
+                return True
+        return False
+
+    def _is_pruning_callback(self, holder: TrialHolder, handoff: TrialHandoff) -> bool:
+        target = self.resolve(holder.path, holder.function.qualname, handoff.callee)
+        if isinstance(target, ExternalTarget):
+            return is_integration_pruning_callback(target.qualified)
+        if isinstance(target, ClassTarget):
+            return self._derives_from(target, is_integration_pruning_callback)
+        return False
+
+    def _handoff_target(self, holder: TrialHolder, handoff: TrialHandoff) -> TrialHolder | None:
+        """Where a call takes the trial: the parameter of the function or constructor called."""
+        instance = None
+        target = self.resolve(
+            holder.path, holder.function.qualname, handoff.callee, holder.instance
+        )
+        if isinstance(target, ClassTarget):
+            if self._derives_from(target, is_integration_pruning_callback):
+                return None
+            instance = (target.path, target.cls.qualname)
+            target = self._method(target.path, target.cls, "__init__")
+        elif handoff.callee.kind == "self":
+            instance = holder.instance or self._owner_class(holder.path, holder.function)
+        if not isinstance(target, FunctionTarget):
+            return None
+        parameter = _parameter_for(target.function, handoff)
+        if parameter is None:
+            return None
+        return TrialHolder(target.path, target.function, parameter, instance)
+
+    # Resolving names
+
+    def resolve(
+        self,
+        path: str,
+        scope: str,
+        callee: CalleeRef,
+        instance: tuple[str, str] | None = None,
+    ) -> Target | None:
+        """What a name written in `scope` of `path` refers to, or None when unknown."""
+        key = (path, scope, callee, instance)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(path, scope, callee, instance)
+        return self._resolved[key]
+
+    def _resolve(
+        self,
+        path: str,
+        scope: str,
+        callee: CalleeRef,
+        instance: tuple[str, str] | None,
+    ) -> Target | None:
+        if callee.kind == "local":
+            function = self._local_function(path, callee.name, scope)
+            if function is not None:
+                return FunctionTarget(path, function)
+            cls = self._classes_of(path).get(callee.name)
+            facts = self.facts(path)
+            if cls is not None and facts is not None and callee.name not in facts.module_bindings:
+                return ClassTarget(path, cls)
+            return None
+        if callee.kind == "self":
+            owner = instance
+            if owner is None:
+                function = self._functions_of(path).get(scope)
+                owner = self._owner_class(path, function) if function else None
+            if owner is None:
+                return None
+            cls = self._classes_of(owner[0]).get(owner[1])
+            return self._method(owner[0], cls, callee.name) if cls else None
+        if callee.kind == "qualified":
+            return self._resolve_qualified(path, callee.name, 0)
+        return None
+
+    def _resolve_qualified(self, importer: str, name: str, depth: int) -> Target | None:
+        if self.index is None or importer not in self.index:
+            return None if name.startswith(".") else ExternalTarget(name)
+        absolute = self.index.absolute(name, importer)
+        if absolute is None or depth > _MAX_RESOLUTION_DEPTH:
+            return None
+        parts = absolute.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.index.module(".".join(parts[:cut]), importer)
+            if module is not None:
+                return self._member(module, parts[cut:], depth)
+        if name.startswith("."):
+            return None
+        return ExternalTarget(absolute)
+
+    def _member(self, path: str, attributes: list[str], depth: int) -> Target | None:
+        """`attributes` looked up in the module `path`: a function, a class, a method of a
+        class, or a name the module imports from elsewhere."""
+        facts = self.facts(path)
+        if facts is None:
+            return None
+        first, rest = attributes[0], attributes[1:]
+        function = self._functions_of(path).get(first)
+        if function is not None and function.class_name is None and not rest:
+            return FunctionTarget(path, function)
+        cls = self._classes_of(path).get(first)
+        if cls is not None:
+            if not rest:
+                return ClassTarget(path, cls)
+            if len(rest) == 1:
+                return self._method(path, cls, rest[0])
+            return None
+        imported = dict(facts.imports).get(first)
+        if imported is not None:
+            return self._resolve_qualified(path, ".".join([imported, *rest]), depth + 1)
         return None
 
     def _local_function(self, path: str, name: str, scope: str) -> FunctionFacts | None:
         """The function a plain name refers to from `scope`: nested in it or at module level."""
-        functions = self._functions[path]
+        functions = self._functions_of(path)
         while scope != MODULE_SCOPE:
             nested = functions.get(f"{scope}.<locals>.{name}")
             if nested is not None:
@@ -143,108 +534,71 @@ class ProjectModel:
             if enclosing is None or enclosing.parent is None:
                 break
             scope = enclosing.parent
-        if name in self.files[path].module_bindings:
+        facts = self.facts(path)
+        if facts is None or name in facts.module_bindings:
             return None
         function = functions.get(name)
         return function if function is not None and function.class_name is None else None
 
-    # Following the trial
+    # Classes
 
-    def trial_use(self, path: str, function: FunctionFacts, variable: str) -> TrialUse:
-        reports = checks = Answer.NO
-        for holder in self._reached(path, function, variable):
-            for call in self._calls_on(holder):
-                if call.method == "report":
-                    reports = Answer.YES
-                elif call.method == "should_prune":
-                    checks = Answer.YES
-            if self._is_opaque(holder):
-                reports = Answer.UNKNOWN if reports is Answer.NO else reports
-                checks = Answer.UNKNOWN if checks is Answer.NO else checks
-        return TrialUse(reports, checks)
+    def _owner_class(self, path: str, function: FunctionFacts) -> tuple[str, str] | None:
+        functions = self._functions_of(path)
+        current: FunctionFacts | None = function
+        while current is not None:
+            if current.class_name is not None:
+                return path, current.class_name
+            current = functions.get(current.parent) if current.parent else None
+        return None
 
-    def _reached(self, path: str, function: FunctionFacts, variable: str) -> Iterator[TrialHolder]:
-        """The functions the trial reaches from `function`, `function` included."""
-        seen: set[tuple[str, str]] = set()
-        pending = [(function, variable, 0)]
+    def _mro(self, path: str, cls: ClassFacts) -> list[tuple[str, ClassFacts]]:
+        """The class and its bases that are classes of the project, nearest first."""
+        key = (path, cls.qualname)
+        if key not in self._mros:
+            self._mros[key] = self._compute_mro(path, cls)
+        return self._mros[key]
+
+    def _compute_mro(self, path: str, cls: ClassFacts) -> list[tuple[str, ClassFacts]]:
+        order: list[tuple[str, ClassFacts]] = []
+        pending = [(path, cls, 0)]
         while pending:
-            current, current_variable, depth = pending.pop()
-            key = (current.qualname, current_variable)
-            if key in seen:
+            current_path, current, depth = pending.pop(0)
+            if any(p == current_path and c.qualname == current.qualname for p, c in order):
                 continue
-            seen.add(key)
-            holder = TrialHolder(path, current, current_variable)
-            yield holder
-            if depth >= MAX_TRIAL_DEPTH:
+            order.append((current_path, current))
+            if depth >= _MAX_RESOLUTION_DEPTH:
                 continue
-            for handoff, scope in self._handoffs_of(holder):
-                target = self._handoff_target(path, scope, handoff)
-                if target is not None:
-                    pending.append((target[0], target[1], depth + 1))
+            for base in current.bases:
+                target = self.resolve(current_path, MODULE_SCOPE, base)
+                if isinstance(target, ClassTarget):
+                    pending.append((target.path, target.cls, depth + 1))
+        return order
 
-    def _with_closures(self, holder: TrialHolder) -> Iterator[FunctionFacts]:
-        """The function and the nested functions that use its trial variable by closure."""
-        yield holder.function
-        prefix = holder.function.qualname + "."
-        for function in self.files[holder.path].functions:
-            if function.qualname.startswith(prefix) and not any(
-                parameter.name == holder.variable for parameter in function.parameters
-            ):
-                yield function
+    def _method(self, path: str, cls: ClassFacts, name: str) -> FunctionTarget | None:
+        for class_path, base in self._mro(path, cls):
+            function = self._functions_of(class_path).get(f"{base.qualname}.{name}")
+            if function is not None:
+                return FunctionTarget(class_path, function)
+        return None
 
-    def _calls_on(self, holder: TrialHolder) -> Iterator:
-        for function in self._with_closures(holder):
-            for call in function.trial_calls:
-                if call.receiver == holder.variable:
-                    yield call
-
-    def _handoffs_of(self, holder: TrialHolder) -> Iterator[tuple[TrialHandoff, FunctionFacts]]:
-        for function in self._with_closures(holder):
-            for handoff in function.handoffs:
-                if handoff.variable == holder.variable:
-                    yield handoff, function
-
-    def _is_opaque(self, holder: TrialHolder) -> bool:
-        """Whether the trial is used in a way the analysis cannot follow in this function."""
-        for function in self._with_closures(holder):
-            if any(escape.variable == holder.variable for escape in function.escapes):
-                return True
-            for handoff in function.handoffs:
-                if handoff.variable != holder.variable or handoff.callee.kind == "builtin":
-                    continue
-                if self._handoff_target(holder.path, function, handoff) is None:
+    def _derives_from(self, target: ClassTarget, is_wanted: Callable[[str], bool]) -> bool:
+        """Whether the class, or a base of it in the project, derives from an outside class
+        whose qualified name `is_wanted`."""
+        for class_path, cls in self._mro(target.path, target.cls):
+            for base in cls.bases:
+                resolved = self.resolve(class_path, MODULE_SCOPE, base)
+                if isinstance(resolved, ExternalTarget) and is_wanted(resolved.qualified):
                     return True
         return False
 
-    def _handoff_target(
-        self, path: str, caller: FunctionFacts, handoff: TrialHandoff
-    ) -> tuple[FunctionFacts, str] | None:
-        callee = handoff.callee
-        if callee.kind == "local":
-            target = self._local_function(path, callee.name, caller.qualname)
-        elif callee.kind == "self":
-            owner = _owner_class(self._functions[path], caller)
-            target = self._functions[path].get(f"{owner}.{callee.name}") if owner else None
-        else:
-            target = None
-        if target is None:
-            return None
-        parameter = _parameter_for(target, handoff)
-        return (target, parameter) if parameter is not None else None
+
+def _is_optuna_pruner_class(qualified: str) -> bool:
+    module, _, name = qualified.rpartition(".")
+    return qualified == BASE_PRUNER or (module == PRUNERS_MODULE and name in OPTUNA_PRUNERS)
 
 
-def _owner_class(functions: dict[str, FunctionFacts], function: FunctionFacts) -> str | None:
-    current: FunctionFacts | None = function
-    while current is not None:
-        if current.class_name is not None:
-            return current.class_name
-        current = functions.get(current.parent) if current.parent else None
-    return None
-
-
-def _first_positional(function: FunctionFacts) -> str | None:
-    positional = function.positional_parameters
-    return positional[0].name if positional else None
+def _with_variable(holder: TrialHolder, variable: str) -> TrialHolder:
+    return TrialHolder(holder.path, holder.function, variable, holder.instance)
 
 
 def _parameter_for(function: FunctionFacts, handoff: TrialHandoff) -> str | None:

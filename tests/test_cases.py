@@ -8,6 +8,7 @@ column and message) in the concise format.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,10 @@ def expected_marks(case: Path) -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
-def test_case_findings(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = CASES / case
+def test_case_findings(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Linted from a copy: inside this repository, the project would be the whole repository.
+    folder = tmp_path / case
+    shutil.copytree(CASES / case, folder)
     monkeypatch.chdir(folder)
 
     findings = lint_paths(["."])

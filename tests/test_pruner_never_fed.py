@@ -162,7 +162,7 @@ def test_helper_that_does_not_report_does_not_help() -> None:
     [
         "external.train(trial)",  # a function the linter cannot see
         "callbacks.append(trial)",  # the trial stored
-        "holder = trial",  # the trial aliased
+        'state["trial"] = trial',  # the trial stored where the analysis cannot follow it
         "run(*[trial])",  # a call it cannot map to a parameter
     ],
 )

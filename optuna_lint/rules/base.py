@@ -40,12 +40,16 @@ def has_pruner(pruner: PrunerRef, assume_default_pruner: bool) -> Answer:
     """Whether a study with this `pruner=` can prune at all.
 
     `NopPruner` (also inside `PatientPruner`) never prunes; a missing pruner means Optuna's
-    default MedianPruner, which counts only when the user says so.
+    default MedianPruner, which counts only when the user says so. A user-defined pruner (a
+    `BasePruner` subclass of the project) prunes too, and, like every pruner, only when the
+    objective asks `should_prune()`.
     """
     if pruner.kind == "absent":
         return Answer.YES if assume_default_pruner else Answer.NO
-    if pruner.kind == "unknown":
+    if pruner.kind in ("unknown", "call"):
         return Answer.UNKNOWN
+    if pruner.kind == "custom":
+        return Answer.YES
     if pruner.class_name == "NopPruner":
         return Answer.NO
     wrapped = pruner.wrapped
@@ -58,7 +62,7 @@ def describe_pruner(pruner: PrunerRef) -> str:
     """How a message names a pruner: `MedianPruner`, `PatientPruner(HyperbandPruner)`."""
     if pruner.kind == "absent":
         return "default MedianPruner"
-    if pruner.kind != "class":
+    if pruner.kind not in ("class", "custom"):
         return "pruner"
     if pruner.wrapped is not None and pruner.wrapped.kind == "class":
         return f"PatientPruner({pruner.wrapped.class_name})"

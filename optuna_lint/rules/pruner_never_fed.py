@@ -80,8 +80,8 @@ class PrunerNeverFed(Rule):
                 code=self.code,
                 name=self.name,
                 message=(
-                    f"Objective `{function.name}` never reports to its study's "
-                    f"{describe_pruner(objective.study.pruner)}: without "
+                    f"Objective `{function.display_name}` never reports to its study's "
+                    f"{describe_pruner(objective.pruner)}: without "
                     f"`{objective.trial_variable}.report(...)` and a prune check, "
                     "no trial is ever pruned"
                 ),
@@ -94,7 +94,7 @@ class PrunerNeverFed(Rule):
         study = objective.study
         return (
             study.direction_count == 1
-            and has_pruner(study.pruner, context.settings.assume_default_pruner) is Answer.YES
+            and has_pruner(objective.pruner, context.settings.assume_default_pruner) is Answer.YES
             and objective.use.reports is Answer.NO
             and objective.use.checks is Answer.NO
         )

@@ -1,0 +1,485 @@
+"""Facts about one function that need more than one node at a time: where a pruned trial
+raises, which `set_user_attr` calls run after a prune check, and where a report could go.
+
+Statement order is structural: the traversal records, for each statement, the block and index
+it sits at, and "runs after" is read from those paths, never from line numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from optuna_lint.facts import (
+    AttrAfterCheck,
+    FunctionFacts,
+    MoveBeforeCheck,
+    PruneCheck,
+    ReportInsertion,
+    TrialAlias,
+    TrialCall,
+    TrialEscape,
+    TrialHandoff,
+    TrialStore,
+)
+from optuna_lint.imports import dotted_name
+from optuna_lint.syntax import (
+    block,
+    branch_exit,
+    flags_set_true,
+    raises_trial_pruned,
+    sub_block,
+    target_names,
+)
+from optuna_lint.traversal import FunctionRecord, Placement
+
+if TYPE_CHECKING:
+    from optuna_lint.gather import FactBuilder
+
+# Calls that only convert a value already computed; a value passed through one of them is
+# still the value computed before.
+_CONVERSIONS = frozenset(
+    {"float", "int", "str", "bool", "round", "abs", "len", "min", "max", "sum", "list", "tuple"}
+)
+_CONVERSION_METHODS = frozenset({"item", "tolist", "detach", "cpu", "numpy"})
+_LITERAL_NAMES = frozenset({"True", "False", "None"})
+_TENSOR_TO_PYTHON = frozenset({"item", "tolist"})
+
+
+class FunctionAnalysis:
+    """Facts about one function that need more than one node at a time."""
+
+    def __init__(self, record: FunctionRecord, builder: FactBuilder) -> None:
+        self.record = record
+        self.builder = builder
+        self.placements: dict[int, Placement] = builder.traversal.placements
+        self.imports = builder.imports
+        self.checks = [
+            (receiver, node, loops, self._raise_point(node))
+            for receiver, node, loops in record.checks
+        ]
+        self.attr_candidates = list(self._attr_candidates())
+        self.report_plan = self._report_plan()
+
+    # Prune checks
+
+    def _raise_point(self, check: cst.If) -> cst.If | None:
+        """The statement where a pruned trial raises: the check itself, or a later flag test."""
+        if raises_trial_pruned(check.body, self.imports):
+            return check
+        flags = set(flags_set_true(check.body))
+        for flag, flag_test in self.record.flag_raises:
+            if flag in flags and self._is_after(check, flag_test):
+                return flag_test
+        return None
+
+    def _exit(self, check: cst.If, point: cst.If | None) -> str:
+        if point is check:
+            return "raise"
+        if point is not None:
+            return "deferred"
+        return branch_exit(check.body)
+
+    # Statement order
+
+    def _path(self, statement: cst.CSTNode) -> list[Placement]:
+        path = []
+        node = statement
+        while node is not self.record.node:
+            placement = self.placements.get(id(node))
+            if placement is None:
+                return []
+            path.append(placement)
+            node = placement.parent
+        path.reverse()
+        return path
+
+    def _is_after(self, first: cst.CSTNode, second: cst.CSTNode) -> bool:
+        """Whether `second` runs after `first` has run, in the same pass through the function.
+
+        Later statements of the same block run after earlier ones; a loop's or a `try`'s
+        `else` block runs after its body. Different branches of an `if`, and a handler after
+        its `try` body, do not.
+        """
+        first_path, second_path = self._path(first), self._path(second)
+        if not first_path or not second_path:
+            return False
+        for a, b in zip(first_path, second_path, strict=False):
+            if a.parent is not b.parent:
+                return False
+            if a.role != b.role:
+                return (a.role, b.role) in (
+                    ("body", "orelse"),
+                    ("body", "else"),
+                ) and not isinstance(a.parent, cst.If)
+            if a.index != b.index:
+                return a.index < b.index
+        return False
+
+    def _in_finally(self, statement: cst.CSTNode) -> bool:
+        return any(placement.role == "finally" for placement in self._path(statement))
+
+    # set_user_attr after a check
+
+    def _attr_candidates(self) -> Iterator[tuple[str, cst.Call, cst.CSTNode, cst.If, str, bool]]:
+        for trial_call in self.record.trial_calls:
+            statement = trial_call.statement
+            if (
+                trial_call.method != "set_user_attr"
+                or statement is None
+                or self._in_finally(statement)
+            ):
+                continue
+            checks = [
+                (check, point)
+                for check_receiver, check, _, point in self.checks
+                if check_receiver == trial_call.receiver
+                and point is not None
+                and self._is_after(point, statement)
+            ]
+            if not checks:
+                continue
+            # The nearest check before the call decides: the one a pruned trial raises at last.
+            check, point = checks[-1]
+            stale = self._stale_name(trial_call.call, point)
+            if stale is None:
+                continue
+            movable = point is check and self._same_block(check, statement)
+            yield trial_call.receiver, trial_call.call, statement, check, stale, movable
+
+    def _stale_name(self, call: cst.Call, point: cst.CSTNode) -> str | None:
+        """A name the call reads whose value was computed before the check, if the call only
+        stores such values; None when it stores something computed after the check."""
+        reader = _NameReader()
+        for arg in call.args:
+            arg.value.visit(reader)
+        if reader.computes or not reader.names:
+            return None
+        bound_after = {
+            name
+            for name, statement in self.record.bindings
+            if name in reader.names and self._is_after(point, statement)
+        }
+        if bound_after:
+            return None
+        return reader.names[0]
+
+    def _same_block(self, check: cst.If, statement: cst.CSTNode) -> bool:
+        check_place = self.placements.get(id(check))
+        call_place = self.placements.get(id(statement))
+        return (
+            check_place is not None
+            and call_place is not None
+            and check_place.parent is call_place.parent
+            and check_place.role == call_place.role
+            and isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+        )
+
+    def _insertion_statement(self, check: cst.If) -> cst.CSTNode:
+        """The check, or the `report` statement directly before it."""
+        placement = self.placements[id(check)]
+        if placement.index == 0:
+            return check
+        statements = block(sub_block(placement.parent, placement.role))
+        previous = statements[placement.index - 1]
+        if (
+            isinstance(previous, cst.SimpleStatementLine)
+            and len(previous.body) == 1
+            and isinstance(previous.body[0], cst.Expr)
+            and isinstance(previous.body[0].value, cst.Call)
+            and isinstance(previous.body[0].value.func, cst.Attribute)
+            and previous.body[0].value.func.attr.value == "report"
+        ):
+            return previous
+        return check
+
+    # Where a report could go
+
+    def _report_plan(self) -> tuple[cst.For, cst.BaseExpression, str, cst.CSTNode] | None:
+        record = self.record
+        if isinstance(record.node, cst.Lambda) or not record.returns:
+            return None
+        returned = {
+            r.value.value if isinstance(r.value, cst.Name) else None for r in record.returns
+        }
+        if len(returned) != 1 or None in returned:
+            return None
+        (value_name,) = returned
+
+        for loop in reversed(record.outer_for_loops):
+            step = _loop_index(loop)
+            value = _last_binding_on_every_path(block(loop.body), value_name)
+            if step is not None and value is not None and block(loop.body):
+                return loop, value, step, block(loop.body)[-1]
+        return None
+
+    # Output
+
+    def wanted_nodes(self) -> Iterator[cst.CSTNode]:
+        record = self.record
+        yield record.node
+        for trial_call in record.trial_calls:
+            yield trial_call.call
+            yield from trial_call.loops
+        for handoff in record.handoffs:
+            yield handoff.call
+        yield from record.escapes.values()
+        for _, _, node in record.stores:
+            yield node
+        for _, check, loops, _ in self.checks:
+            yield check
+            yield from loops
+        for _, call, statement, check, _, movable in self.attr_candidates:
+            yield call
+            if movable:
+                yield statement
+                yield self._insertion_statement(check)
+        if self.report_plan is not None:
+            loop, _, _, last_statement = self.report_plan
+            yield last_statement
+            yield block(loop.body)[0]
+
+    def facts(self, keeps_variable: callable) -> FunctionFacts:
+        """The function's facts; `keeps_variable` says which `self.<attribute>` variables are
+        worth recording (the others cannot hold the trial)."""
+        record, builder = self.record, self.builder
+        return FunctionFacts(
+            qualname=record.qualname,
+            name=record.name,
+            class_name=record.class_name,
+            parent=record.parent.qualname if record.parent else None,
+            parameters=tuple(record.parameters),
+            span=builder.span(record.node),
+            is_lambda=isinstance(record.node, cst.Lambda),
+            trial_calls=tuple(
+                TrialCall(
+                    call.receiver,
+                    call.method,
+                    builder.span(call.call),
+                    tuple(builder.start(loop) for loop in call.loops),
+                )
+                for call in record.trial_calls
+            ),
+            handoffs=tuple(
+                TrialHandoff(
+                    handoff.variable,
+                    handoff.callee,
+                    handoff.position,
+                    handoff.keyword,
+                    builder.span(handoff.call),
+                    passed_on=handoff.passed_on,
+                    binding=handoff.binding,
+                )
+                for handoff in record.handoffs
+                if keeps_variable(handoff.variable)
+            ),
+            escapes=tuple(
+                TrialEscape(variable, builder.span(node))
+                for variable, node in record.escapes.items()
+                if keeps_variable(variable)
+            ),
+            stores=tuple(
+                TrialStore(variable, attribute, builder.span(node))
+                for variable, attribute, node in record.stores
+            ),
+            aliases=tuple(
+                TrialAlias(variable, alias)
+                for variable, alias in record.aliases
+                if keeps_variable(variable)
+            ),
+            checks=tuple(
+                PruneCheck(
+                    receiver,
+                    builder.span(check),
+                    point is not None,
+                    exit=self._exit(check, point),
+                    flags=tuple(flags_set_true(check.body)),
+                    loops=tuple(builder.start(loop) for loop in loops),
+                )
+                for receiver, check, loops, point in self.checks
+            ),
+            attrs_after_checks=tuple(
+                AttrAfterCheck(
+                    receiver=receiver,
+                    key=_literal_key(call),
+                    span=builder.span(call),
+                    check_row=builder.span(check).start.row,
+                    stale_name=stale,
+                    move=self._move(statement, check) if movable else None,
+                )
+                for receiver, call, statement, check, stale, movable in self.attr_candidates
+            ),
+            report_insertion=self._report_insertion(),
+            flag_raises=tuple(flag for flag, _ in record.flag_raises),
+            returned=tuple(
+                dotted_name(r.value) if r.value is not None else None for r in record.returns
+            ),
+        )
+
+    def _move(self, statement: cst.CSTNode, check: cst.If) -> MoveBeforeCheck:
+        text = self.builder.text
+        offsets = self.builder.offsets
+        moved = offsets[id(statement)]
+        target = offsets[id(self._insertion_statement(check))]
+        statement_text = _without_leading_blank_lines(text[moved.outer_start : moved.outer_end])
+        if not statement_text.endswith(("\n", "\r")):
+            statement_text += self.builder.module.default_newline
+        return MoveBeforeCheck(
+            remove_start=moved.outer_start,
+            remove_end=moved.outer_end,
+            insert_at=_skip_blank_lines(text, target.outer_start),
+            statement_text=statement_text,
+        )
+
+    def _report_insertion(self) -> ReportInsertion | None:
+        if self.report_plan is None:
+            return None
+        loop, value, step, last_statement = self.report_plan
+        value_name = self.record.returns[0].value.value
+        text = self.builder.text
+        offsets = self.builder.offsets
+        first = offsets[id(block(loop.body)[0])]
+        line_start = self.builder.lines.line_start(self.builder.lines.location(first.start)[0])
+        indent = text[line_start : first.start]
+        insert_at = offsets[id(last_statement)].outer_end
+        return ReportInsertion(
+            insert_at=insert_at,
+            indent=indent,
+            value=value_name,
+            value_is_tensor=_is_tensor(value, self.imports),
+            step=step,
+            newline=self.builder.module.default_newline,
+            lead=""
+            if text[:insert_at].endswith(("\n", "\r"))
+            else self.builder.module.default_newline,
+        )
+
+
+def _literal_key(call: cst.Call) -> str | None:
+    """The attribute name of `set_user_attr("name", ...)` when it is a plain string."""
+    if call.args and isinstance(call.args[0].value, cst.SimpleString):
+        return call.args[0].value.value
+    return None
+
+
+def _loop_index(loop: cst.For) -> str | None:
+    if isinstance(loop.target, cst.Name):
+        return loop.target.value
+    if (
+        isinstance(loop.target, cst.Tuple)
+        and loop.target.elements
+        and isinstance(loop.target.elements[0].value, cst.Name)
+        and isinstance(loop.iter, cst.Call)
+        and isinstance(loop.iter.func, cst.Name)
+        and loop.iter.func.value == "enumerate"
+    ):
+        return loop.target.elements[0].value.value
+    return None
+
+
+def _last_binding_on_every_path(
+    statements: Sequence[cst.BaseStatement], name: str
+) -> cst.BaseExpression | None:
+    """The value last assigned to `name` by statements that run on every path through a block
+    (directly, or inside `with`); a binding by unpacking or `+=` counts, its value being the
+    name itself."""
+    found: cst.BaseExpression | None = None
+    for statement in statements:
+        if isinstance(statement, cst.With):
+            inner = _last_binding_on_every_path(block(statement.body), name)
+            found = inner or found
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name) and target.target.value == name:
+                        found = small.value
+                    elif name in set(target_names(target.target)):
+                        found = cst.Name(name)
+            elif not isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                continue
+            elif isinstance(small.target, cst.Name) and small.target.value == name:
+                if isinstance(small, cst.AugAssign):
+                    found = cst.Name(name)
+                elif small.value is not None:
+                    found = small.value
+    return found
+
+
+def _is_tensor(value: cst.BaseExpression, imports) -> bool:
+    """Whether a value is evidently a torch tensor: a `torch.*` call or a tensor method on one,
+    without `.item()`, `.tolist()` or `float(...)`."""
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    qualified = imports.resolve_expression(func)
+    if qualified is not None:
+        return qualified.startswith("torch.")
+    if isinstance(func, cst.Attribute):
+        if func.attr.value in _TENSOR_TO_PYTHON:
+            return False
+        return _is_tensor(func.value, imports)
+    return False
+
+
+def _without_leading_blank_lines(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "".join(lines)
+
+
+def _skip_blank_lines(text: str, offset: int) -> int:
+    """The start of the first line at or after `offset` that is not blank."""
+    while True:
+        end = offset
+        while end < len(text) and text[end] not in "\r\n":
+            end += 1
+        if text[offset:end].strip() or end >= len(text):
+            return offset
+        if text.startswith("\r\n", end):
+            end += 1
+        offset = end + 1
+
+
+class _NameReader(cst.CSTVisitor):
+    """The names an expression reads, and whether it computes anything beyond conversions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.computes = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value not in _LITERAL_NAMES and node.value not in self.names:
+            self.names.append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value in _CONVERSIONS:
+            for arg in node.args:
+                arg.value.visit(self)
+            return False
+        if isinstance(func, cst.Attribute) and func.attr.value in _CONVERSION_METHODS:
+            func.value.visit(self)
+            return False
+        self.computes = True
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.computes = True
+        return False

@@ -1,0 +1,54 @@
+"""What the linter knows about Optuna's public API, by qualified name.
+
+Names are compared in the canonical form the import table produces (`optuna.TrialPruned`,
+`optuna.create_study`, `optuna.Trial`), so every import spelling of a name meets the same entry.
+"""
+
+from __future__ import annotations
+
+PRUNERS_MODULE = "optuna.pruners"
+BASE_PRUNER = "optuna.pruners.BasePruner"
+OPTUNA_PRUNERS = frozenset(
+    {
+        "HyperbandPruner",
+        "MedianPruner",
+        "NopPruner",
+        "PatientPruner",
+        "PercentilePruner",
+        "SuccessiveHalvingPruner",
+        "ThresholdPruner",
+        "WilcoxonPruner",
+    }
+)
+TRIAL_METHODS = frozenset({"report", "should_prune", "set_user_attr"})
+TRIAL_PRUNED = "optuna.TrialPruned"
+STUDY_FACTORIES = {"optuna.create_study": "create_study", "optuna.load_study": "load_study"}
+TRIAL_ANNOTATIONS = frozenset({"optuna.Trial"})
+PARTIAL = "functools.partial"
+
+_INTEGRATION_PACKAGES = ("optuna.integration.", "optuna_integration.")
+_INTEGRATION_CALLBACK_SUFFIXES = (
+    "PruningCallback",
+    "PyTorchIgnitePruningHandler",
+    "TensorFlowPruningHook",
+)
+
+
+def is_integration_pruning_callback(qualified: str) -> bool:
+    """Whether a qualified name is one of Optuna's integration pruning callbacks, which report
+    to the trial they are given and raise `TrialPruned` from inside the framework's loop."""
+    return qualified.startswith(_INTEGRATION_PACKAGES) and qualified.endswith(
+        _INTEGRATION_CALLBACK_SUFFIXES
+    )
+
+
+def is_distributed_trial(qualified: str) -> bool:
+    """`TorchDistributedTrial(trial)` wraps the trial so that every rank can use it."""
+    return qualified.startswith(_INTEGRATION_PACKAGES) and qualified.endswith(
+        ".TorchDistributedTrial"
+    )
+
+
+def is_optuna_name(qualified: str) -> bool:
+    """Whether a name lies in Optuna or its integration package (outside the linted tree)."""
+    return qualified == "optuna" or qualified.startswith(("optuna.", "optuna_integration"))

@@ -1,0 +1,43 @@
+"""The projects the linted files belong to: their roots, their other files, and which of
+those must be analysed even though no one named them.
+
+A project is the tree under the nearest folder holding a `pyproject.toml` or `.git`; a file
+outside any such tree belongs to the folder named on the command line, or to its own folder.
+Findings are reported for the named files only, but the trial is followed into the project's
+other modules, and a study in another module may run a named file's objective.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from optuna_lint.discovery import walk_python_files
+
+PROJECT_MARKERS = ("pyproject.toml", ".git")
+
+
+def project_root(path: Path, named: Path | None = None) -> Path:
+    """The root of the project `path` belongs to. `named` is the directory the user named
+    that holds it, used when no marker is found."""
+    path = path.absolute()
+    start = path if path.is_dir() else path.parent
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in PROJECT_MARKERS):
+            return directory
+    return named.absolute() if named is not None else start
+
+
+def may_run_trials(text: str) -> bool:
+    """Whether a file can hold what makes a function receive a trial from Optuna itself: an
+    `optimize` call, or a parameter annotated as a trial.
+
+    Every other file matters only when the trial is followed into it, and is loaded then. So
+    the findings for a file do not depend on which other files of its project were named.
+    """
+    return "optimize" in text or "Trial" in text
+
+
+def project_files(root: Path) -> Iterable[Path]:
+    """The Python files of a project, skipping what the linter never lints."""
+    return walk_python_files(root)

@@ -1,0 +1,681 @@
+"""The one walk over a parsed module that notes every node the facts are built from.
+
+The walk keeps syntax nodes, not facts: functions with their parameters, calls on variables
+that may hold the trial, calls that receive such a variable, prune checks, classes, studies,
+pruners, `optimize` calls, assignments, and where each statement sits in its block. `gather`
+turns what it kept into plain facts once positions are known.
+
+Within a function, the variables that may hold the trial are its parameters (and those of the
+functions around it, for closures), names bound to one of them (`t = trial`,
+`dist = TorchDistributedTrial(trial)`), and in methods the attributes of `self`. Which of them
+really hold the trial is the project model's question; the walk only records their uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from optuna_lint.facts import MODULE_SCOPE, CalleeRef, Parameter
+from optuna_lint.imports import ImportTable, dotted_name
+from optuna_lint.optuna_api import (
+    OPTUNA_PRUNERS,
+    PRUNERS_MODULE,
+    STUDY_FACTORIES,
+    TRIAL_METHODS,
+    is_distributed_trial,
+)
+from optuna_lint.syntax import (
+    argument,
+    block,
+    is_bare_expression,
+    raises_trial_pruned,
+    should_prune_receiver,
+    target_names,
+)
+
+# Builtins that can be handed the trial without reporting through it.
+INERT_BUILTINS = frozenset({"print", "repr", "str", "format", "isinstance", "id", "type", "hash"})
+
+
+def top_level_imports(module: cst.Module) -> ImportTable:
+    """The imports of the module body, also those under `if`/`try` at top level."""
+    table = ImportTable()
+    for statement in _flatten_top_level(module.body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    table.add_statement(small)
+    return table
+
+
+def _flatten_top_level(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    for statement in body:
+        yield statement
+        if isinstance(statement, cst.If):
+            yield from _flatten_top_level(block(statement.body))
+            if statement.orelse is not None:
+                yield from _flatten_top_level(block(statement.orelse.body))
+        elif isinstance(statement, cst.Try):
+            yield from _flatten_top_level(block(statement.body))
+            for handler in statement.handlers:
+                yield from _flatten_top_level(block(handler.body))
+
+
+@dataclass
+class Placement:
+    """Where a statement sits: in which sub-block (role) of which parent, at which index."""
+
+    parent: cst.CSTNode
+    role: str
+    index: int
+
+
+@dataclass
+class RawTrialCall:
+    receiver: str
+    method: str
+    call: cst.Call
+    statement: cst.CSTNode | None
+    loops: tuple[cst.CSTNode, ...]
+
+
+@dataclass
+class RawHandoff:
+    variable: str
+    callee: CalleeRef
+    position: int | None
+    keyword: str | None
+    call: cst.Call
+    passed_on: bool
+    binding: str | None
+
+
+@dataclass
+class FunctionRecord:
+    node: cst.FunctionDef | cst.Lambda
+    qualname: str
+    name: str
+    class_name: str | None
+    parent: FunctionRecord | None
+    parameters: list[Parameter]
+    trial_calls: list[RawTrialCall] = field(default_factory=list)
+    handoffs: list[RawHandoff] = field(default_factory=list)
+    escapes: dict[str, cst.CSTNode] = field(default_factory=dict)
+    stores: list[tuple[str, str, cst.Assign]] = field(default_factory=list)
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    checks: list[tuple[str, cst.If, tuple[cst.CSTNode, ...]]] = field(default_factory=list)
+    flag_raises: list[tuple[str, cst.If]] = field(default_factory=list)
+    # (name, statement) for every binding of a plain name in this function's own body.
+    bindings: list[tuple[str, cst.CSTNode]] = field(default_factory=list)
+    returns: list[cst.Return] = field(default_factory=list)
+    outer_for_loops: list[cst.For] = field(default_factory=list)
+    loops: list[cst.CSTNode] = field(default_factory=list)  # the loops open at this point
+    lambda_count: int = 0
+
+    @property
+    def parameter_names(self) -> set[str]:
+        return {parameter.name for parameter in self.parameters}
+
+    @property
+    def owner_class(self) -> str | None:
+        """The class whose method this is, looking through nested functions and lambdas."""
+        function: FunctionRecord | None = self
+        while function is not None:
+            if function.class_name is not None:
+                return function.class_name
+            function = function.parent
+        return None
+
+
+@dataclass
+class ClassRecord:
+    node: cst.ClassDef
+    qualname: str
+    bases: list[CalleeRef]
+
+
+@dataclass
+class RawStudy:
+    call: cst.Call
+    scope: FunctionRecord | None
+    factory: str
+    binding: str | None
+
+
+@dataclass
+class RawOptimize:
+    call: cst.Call
+    scope: FunctionRecord | None
+    study_variable: str | None
+    study_call: cst.Call | None
+    objective: cst.BaseExpression | None
+
+
+@dataclass
+class RawPruner:
+    call: cst.Call
+    class_name: str
+    scope: FunctionRecord | None
+    binding: str | None
+
+
+class Traversal(cst.CSTVisitor):
+    """Walks a module once, keeping the nodes the facts need."""
+
+    def __init__(self, imports: ImportTable) -> None:
+        super().__init__()
+        self.imports = imports
+        self.functions: list[FunctionRecord] = []
+        self.classes: list[ClassRecord] = []
+        self.studies: list[RawStudy] = []
+        self.pruners: list[RawPruner] = []
+        self.optimize_calls: list[RawOptimize] = []
+        self.placements: dict[int, Placement] = {}
+        # scope qualname -> name -> values assigned to it (None: bound some other way)
+        self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
+        self.module_bindings: set[str] = set()
+
+        self._functions: list[FunctionRecord] = []
+        self._classes: list[str] = []
+        self._statements: list[cst.CSTNode] = []
+        # Names that may hold the trial here, counted over the enclosing functions.
+        self._tracked: dict[str, int] = {}
+        self._tracked_by_function: dict[int, list[str]] = {}
+        self._accounted: set[int] = set()  # nodes whose use is already understood
+        self._binding_of_value: dict[int, str] = {}
+        self._module_lambda_count = 0
+
+    # Scopes ----------------------------------------------------------------------------
+
+    @property
+    def _function(self) -> FunctionRecord | None:
+        return self._functions[-1] if self._functions else None
+
+    def scope_name(self, record: FunctionRecord | None = None) -> str:
+        record = record if record is not None else self._function
+        return record.qualname if record else MODULE_SCOPE
+
+    def _track(self, record: FunctionRecord, name: str) -> None:
+        self._tracked[name] = self._tracked.get(name, 0) + 1
+        self._tracked_by_function.setdefault(id(record), []).append(name)
+
+    def _enter_function(self, record: FunctionRecord) -> None:
+        self.functions.append(record)
+        self._functions.append(record)
+        for name in record.parameter_names:
+            self._track(record, name)
+
+    def _leave_function(self) -> None:
+        record = self._functions.pop()
+        for name in self._tracked_by_function.pop(id(record), []):
+            self._tracked[name] -= 1
+            if not self._tracked[name]:
+                del self._tracked[name]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._accounted.add(id(node.name))
+        self._note_binding(node.name.value, node, None, by_definition=True)
+        qualname = node.name.value
+        if self._function is not None:
+            qualname = f"{self._function.qualname}.<locals>.{qualname}"
+        elif self._classes:
+            qualname = f"{self._classes[-1]}.{qualname}"
+        bases = [self.callee(arg.value, None) for arg in node.bases if arg.keyword is None]
+        self.classes.append(ClassRecord(node, qualname, bases))
+        self._classes.append(qualname)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._accounted.add(id(node.name))
+        self._note_binding(node.name.value, node, None, by_definition=True)
+        in_class_body = bool(self._classes) and (
+            self._function is None or self._classes[-1].startswith(self._function.qualname + ".")
+        )
+        class_name = self._classes[-1] if in_class_body else None
+        if class_name is not None:
+            qualname = f"{class_name}.{node.name.value}"
+        elif self._function is not None:
+            qualname = f"{self._function.qualname}.<locals>.{node.name.value}"
+        else:
+            qualname = node.name.value
+        record = FunctionRecord(
+            node=node,
+            qualname=qualname,
+            name=node.name.value,
+            class_name=class_name,
+            parent=self._function,
+            parameters=self._parameters(node.params),
+        )
+        self._enter_function(record)
+        self._place_block(node, "body", node.body)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave_function()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        parent = self._function
+        if parent is not None:
+            parent.lambda_count += 1
+            qualname = f"{parent.qualname}.<lambda#{parent.lambda_count}>"
+        else:
+            self._module_lambda_count += 1
+            qualname = f"<lambda#{self._module_lambda_count}>"
+        record = FunctionRecord(
+            node=node,
+            qualname=qualname,
+            name="<lambda>",
+            class_name=None,
+            parent=parent,
+            parameters=self._parameters(node.params),
+        )
+        self._enter_function(record)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._leave_function()
+
+    def _parameters(self, params: cst.Parameters) -> list[Parameter]:
+        result = []
+        groups = (
+            ("positional_only", params.posonly_params),
+            ("positional", params.params),
+            ("keyword_only", params.kwonly_params),
+        )
+        for kind, group in groups:
+            for param in group:
+                result.append(Parameter(param.name.value, kind, self._annotation(param)))
+        for kind, star in (("var_positional", params.star_arg), ("var_keyword", params.star_kwarg)):
+            if isinstance(star, cst.Param):
+                result.append(Parameter(star.name.value, kind, None))
+        return result
+
+    def _annotation(self, param: cst.Param) -> str | None:
+        if param.annotation is None:
+            return None
+        annotation = param.annotation.annotation
+        if isinstance(annotation, cst.SimpleString):
+            name = annotation.evaluated_value
+            return self.imports.resolve(name) if isinstance(name, str) else None
+        return self.imports.resolve_expression(annotation)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._accounted.add(id(node.name))
+
+    # Statement structure ------------------------------------------------------------------
+
+    def _place_block(self, parent: cst.CSTNode, role: str, suite: cst.CSTNode | None) -> None:
+        for index, statement in enumerate(block(suite) if suite is not None else ()):
+            self.placements[id(statement)] = Placement(parent, role, index)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._statements.append(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self._statements.pop()
+
+    def visit_If(self, node: cst.If) -> None:
+        self._statements.append(node)
+        self._place_block(node, "body", node.body)
+        if isinstance(node.orelse, cst.If):
+            self.placements[id(node.orelse)] = Placement(node, "orelse", 0)
+        elif node.orelse is not None:
+            self._place_block(node, "orelse", node.orelse.body)
+        self._note_prune_check(node)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._statements.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        self._statements.append(node)
+        self._place_block(node, "body", node.body)
+        if node.orelse is not None:
+            self._place_block(node, "orelse", node.orelse.body)
+        for name in target_names(node.target):
+            self._note_binding(name, node, None)
+        function = self._function
+        if function is not None and not any(isinstance(loop, cst.For) for loop in function.loops):
+            function.outer_for_loops.append(node)
+
+    def visit_For_body(self, node: cst.For) -> None:
+        if self._function is not None:
+            self._function.loops.append(node)
+
+    def leave_For_body(self, node: cst.For) -> None:
+        if self._function is not None:
+            self._function.loops.pop()
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._statements.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._statements.append(node)
+        self._place_block(node, "body", node.body)
+        if node.orelse is not None:
+            self._place_block(node, "orelse", node.orelse.body)
+
+    def visit_While_body(self, node: cst.While) -> None:
+        if self._function is not None:
+            self._function.loops.append(node)
+
+    def leave_While_body(self, node: cst.While) -> None:
+        if self._function is not None:
+            self._function.loops.pop()
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._statements.pop()
+
+    def visit_With(self, node: cst.With) -> None:
+        self._statements.append(node)
+        self._place_block(node, "body", node.body)
+        for item in node.items:
+            if item.asname is not None:
+                for name in target_names(item.asname.name):
+                    self._note_binding(name, node, None)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._statements.pop()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._visit_try(node)
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._statements.pop()
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._visit_try(node)
+
+    def leave_TryStar(self, original_node: cst.TryStar) -> None:
+        self._statements.pop()
+
+    def _visit_try(self, node: cst.Try | cst.TryStar) -> None:
+        self._statements.append(node)
+        self._place_block(node, "body", node.body)
+        for index, handler in enumerate(node.handlers):
+            self._place_block(node, f"handler{index}", handler.body)
+            if handler.name is not None:
+                for name in target_names(handler.name.name):
+                    self._note_binding(name, node, None)
+        if node.orelse is not None:
+            self._place_block(node, "else", node.orelse.body)
+        if node.finalbody is not None:
+            self._place_block(node, "finally", node.finalbody.body)
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self._statements.append(node)
+        for index, case in enumerate(node.cases):
+            self._place_block(node, f"case{index}", case.body)
+
+    def leave_Match(self, original_node: cst.Match) -> None:
+        self._statements.pop()
+
+    # Bindings -----------------------------------------------------------------------------
+
+    def _note_binding(
+        self,
+        name: str,
+        statement: cst.CSTNode | None,
+        value: cst.BaseExpression | None,
+        by_definition: bool = False,
+    ) -> None:
+        self.assignments.setdefault(self.scope_name(), {}).setdefault(name, []).append(value)
+        if self._function is None:
+            if not by_definition:
+                self.module_bindings.add(name)
+        elif statement is not None:
+            self._function.bindings.append((name, statement))
+
+    def _current_statement(self) -> cst.CSTNode | None:
+        return self._statements[-1] if self._statements else None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._accounted.add(id(target.target))
+            name = dotted_name(target.target)
+            if name is not None:
+                self._binding_of_value[id(node.value)] = name
+            plain = isinstance(target.target, cst.Name)
+            for bound in target_names(target.target):
+                self._note_binding(bound, self._current_statement(), node.value if plain else None)
+        if len(node.targets) == 1:
+            self._note_trial_binding(node, node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._accounted.add(id(node.target))
+        if node.value is None:
+            return
+        name = dotted_name(node.target)
+        if name is not None:
+            self._binding_of_value[id(node.value)] = name
+        for bound in target_names(node.target):
+            self._note_binding(bound, self._current_statement(), node.value)
+
+    def _note_trial_binding(
+        self, node: cst.Assign, target: cst.BaseExpression, value: cst.BaseExpression
+    ) -> None:
+        """`self.trial = trial` (a store) and `t = trial` (an alias), when the value is a
+        variable that may hold the trial."""
+        function = self._function
+        if function is None:
+            return
+        variable = self._trial_variable(value)
+        if isinstance(value, cst.Call) and variable is None:
+            qualified = self.imports.resolve_expression(value.func)
+            if qualified is not None and is_distributed_trial(qualified) and value.args:
+                variable = self._trial_variable(value.args[0].value)
+                if variable is not None:
+                    self._accounted.add(id(value.args[0].value))
+        elif variable is not None:
+            self._accounted.add(id(value))
+        if variable is None:
+            return
+        if isinstance(target, cst.Name):
+            self._accounted.add(id(target))
+            if target.value != variable:
+                function.aliases.append((variable, target.value))
+                if target.value not in self._tracked:
+                    self._track(function, target.value)
+        elif self._self_attribute(target) is not None and function.owner_class is not None:
+            function.stores.append((variable, dotted_name(target), node))
+        else:
+            # Stored somewhere the analysis does not follow.
+            function.escapes.setdefault(variable, value)
+
+    def _trial_variable(self, expression: cst.BaseExpression) -> str | None:
+        """The name of a variable that may hold the trial, when `expression` is one."""
+        if isinstance(expression, cst.Name) and expression.value in self._tracked:
+            return expression.value
+        attribute = self._self_attribute(expression)
+        if attribute is not None and self._function is not None:
+            return attribute
+        return None
+
+    def _self_attribute(self, expression: cst.BaseExpression) -> str | None:
+        """`self.trial` for the expression `self.trial` inside a method."""
+        if (
+            isinstance(expression, cst.Attribute)
+            and isinstance(expression.value, cst.Name)
+            and expression.value.value == "self"
+            and self._function is not None
+            and self._function.owner_class is not None
+        ):
+            return f"self.{expression.attr.value}"
+        return None
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._accounted.add(id(node.target))
+        for bound in target_names(node.target):
+            self._note_binding(bound, self._current_statement(), None)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        for bound in target_names(node.target):
+            self._note_binding(bound, self._current_statement(), node.value)
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        if self._function is not None:
+            self.imports.add_statement(node)
+        for alias in node.names:
+            bound = alias.evaluated_alias or (dotted_name(alias.name) or "").split(".")[0]
+            if bound:
+                self._note_binding(bound, self._current_statement(), None)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if self._function is not None:
+            self.imports.add_statement(node)
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                bound = alias.evaluated_alias or alias.evaluated_name
+                self._note_binding(bound, self._current_statement(), None)
+        return False
+
+    def visit_Global(self, node: cst.Global) -> bool:
+        return False
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._function is not None:
+            self._function.returns.append(node)
+
+    # Uses of variables that may hold the trial ----------------------------------------------
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._accounted.add(id(node.attr))
+        if isinstance(node.value, cst.Name):
+            self._accounted.add(id(node.value))
+        elif self._self_attribute(node.value) is not None:
+            # `self.trial.number`: an attribute of what `self.trial` holds.
+            self._accounted.add(id(node.value))
+        if (
+            self._self_attribute(node) is not None
+            and id(node) not in self._accounted
+            and self._function is not None
+        ):
+            self._function.escapes.setdefault(f"self.{node.attr.value}", node)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._accounted.add(id(node.keyword))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self._tracked and id(node) not in self._accounted:
+            function = self._function
+            if function is not None and node.value not in function.escapes:
+                function.escapes[node.value] = node
+
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self._function
+        if function is not None:
+            self._note_trial_call(function, node)
+            self._note_handoffs(function, node)
+
+        qualified = self.imports.resolve_expression(node.func)
+        binding = self._binding_of_value.get(id(node))
+        if qualified in STUDY_FACTORIES:
+            self.studies.append(RawStudy(node, function, STUDY_FACTORIES[qualified], binding))
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "optimize":
+            self._note_optimize(node)
+        if qualified is not None:
+            module, _, class_name = qualified.rpartition(".")
+            if module == PRUNERS_MODULE and class_name in OPTUNA_PRUNERS:
+                self.pruners.append(RawPruner(node, class_name, function, binding))
+
+    def _note_trial_call(self, function: FunctionRecord, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in TRIAL_METHODS:
+            return
+        receiver = dotted_name(node.func.value)
+        if receiver is not None:
+            self._accounted.add(id(node.func.value))
+            function.trial_calls.append(
+                RawTrialCall(
+                    receiver,
+                    node.func.attr.value,
+                    node,
+                    self._current_statement(),
+                    tuple(function.loops),
+                )
+            )
+
+    def _note_handoffs(self, function: FunctionRecord, node: cst.Call) -> None:
+        position = 0
+        for arg in node.args:
+            if arg.star:
+                # `f(*args)` hands over an unknown mix of values; the variable is left
+                # unaccounted and becomes an escape when it may hold the trial.
+                continue
+            variable = self._trial_variable(arg.value)
+            if variable is not None and id(arg.value) not in self._accounted:
+                self._accounted.add(id(arg.value))
+                function.handoffs.append(
+                    RawHandoff(
+                        variable=variable,
+                        callee=self.callee(node.func, function),
+                        position=None if arg.keyword else position,
+                        keyword=arg.keyword.value if arg.keyword else None,
+                        call=node,
+                        passed_on=not is_bare_expression(self._current_statement(), node),
+                        binding=self._binding_of_value.get(id(node)),
+                    )
+                )
+            if arg.keyword is None:
+                position += 1
+
+    def callee(self, func: cst.BaseExpression, function: FunctionRecord | None) -> CalleeRef:
+        """How a called (or derived-from) expression is written, for the linking step."""
+        if isinstance(func, cst.Name):
+            if func.value in INERT_BUILTINS:
+                return CalleeRef("builtin", func.value)
+            if self.imports.is_bound(func.value):
+                return CalleeRef("qualified", self.imports.resolve(func.value) or "")
+            return CalleeRef("local", func.value)
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+            and function is not None
+            and function.owner_class is not None
+        ):
+            return CalleeRef("self", func.attr.value)
+        qualified = self.imports.resolve_expression(func)
+        if qualified is not None:
+            return CalleeRef("qualified", qualified)
+        return CalleeRef("unknown", dotted_name(func) or "")
+
+    def _note_optimize(self, node: cst.Call) -> None:
+        func = node.func
+        assert isinstance(func, cst.Attribute)
+        receiver = func.value
+        study_variable = dotted_name(receiver)
+        study_call = None
+        if isinstance(receiver, cst.Call):
+            if self.imports.resolve_expression(receiver.func) not in STUDY_FACTORIES:
+                return
+            study_call = receiver
+        elif study_variable is None:
+            return
+        self.optimize_calls.append(
+            RawOptimize(
+                call=node,
+                scope=self._function,
+                study_variable=study_variable,
+                study_call=study_call,
+                objective=argument(node, 0, "func"),
+            )
+        )
+
+    def _note_prune_check(self, node: cst.If) -> None:
+        function = self._function
+        if function is None:
+            return
+        receiver = should_prune_receiver(node.test)
+        if receiver is not None:
+            function.checks.append((receiver, node, tuple(function.loops)))
+            return
+        flag = dotted_name(node.test)
+        if flag is not None and raises_trial_pruned(node.body, self.imports):
+            function.flag_raises.append((flag, node))
