@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -52,6 +53,11 @@ PINS: dict[str, str] = {
 }
 # fmt: on
 
+# The line `optuna-lint check --verbose` logs with the time of each phase.
+TIMING = re.compile(
+    r"optuna-lint: timing: \d+ files analysed in (?P<analyse>[\d.]+) s, projects indexed in "
+    r"(?P<index>[\d.]+) s, linked and checked in (?P<link>[\d.]+) s\n?"
+)
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "optuna-lint" / "corpus"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIR_NAMES = frozenset({"__pycache__", "build", "dist", "node_modules"})
@@ -245,7 +251,7 @@ def run_linter(
 ) -> tuple[subprocess.CompletedProcess[str], float]:
     command = [
         sys.executable, "-m", "optuna_lint", "check", "--output-format", "json", "--exit-zero",
-        *extra_args, *(str(folder) for folder in folders),
+        "--verbose", *extra_args, *(str(folder) for folder in folders),
     ]  # fmt: skip
     started = time.perf_counter()
     # From the repository root, so that `-m optuna_lint` works even when it is not installed.
@@ -303,9 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     extra_args = [arg for chunk in args.extra_args for arg in shlex.split(chunk)]
     completed, wall_time = run_linter(list(folders.values()), extra_args)
     sys.stdout.flush()  # keep the summary above the linter's stderr when both are piped
-    if completed.stderr:
+    timing = TIMING.search(completed.stderr)
+    stderr = TIMING.sub("", completed.stderr).strip("\n")
+    if stderr:
         print("--- optuna-lint stderr ---", file=sys.stderr)
-        print(completed.stderr.rstrip("\n"), file=sys.stderr)
+        print(stderr, file=sys.stderr)
     if completed.returncode not in (0, 2):
         print(f"optuna-lint failed with exit status {completed.returncode}", file=sys.stderr)
         return completed.returncode
@@ -320,6 +328,13 @@ def main(argv: list[str] | None = None) -> int:
         args.json_out.write_text(json.dumps(findings, indent=2) + "\n", encoding="utf-8")
     print_counts_by_code(findings)
     print(f"wall time: {wall_time:.2f} s")
+    if timing is not None:
+        analyse, index, link = (float(timing.group(name)) for name in ("analyse", "index", "link"))
+        print(
+            f"  reading, parsing and analysing files: {analyse:.2f} s; indexing projects: "
+            f"{index:.2f} s; linking and rules: {link:.2f} s "
+            f"({100 * link / wall_time:.1f}% of the wall time)"
+        )
     print()
     print_findings(findings, cache_dir)
     return completed.returncode

@@ -17,6 +17,7 @@ from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
 
+logger = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "verify", "rule", "rules", "config", "server")
 _NOT_YET = ("verify", "config", "server")
@@ -137,6 +138,15 @@ def _check(arguments: list[str]) -> int:
     else:
         linter.lint(files)
 
+    timings = linter.timings
+    logger.debug(
+        "timing: %d files analysed in %.2f s, projects indexed in %.2f s, "
+        "linked and checked in %.2f s",
+        len(files),
+        timings["analyse"],
+        timings["index"],
+        timings["link"],
+    )
     changed = _handle_fixed_files(files, originals, options, errors)
     for error in linter.internal_errors:
         errors.append(f"{error.display_path}: {error.message}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -70,11 +71,15 @@ class Linter:
         self._indexed: frozenset[str] = frozenset()
         # Facts of project files nobody named: preloaded, or loaded when the trial reaches them.
         self._other_facts: dict[str, FileFacts | None] = {}
+        # Seconds spent reading and analysing the named files, indexing their projects (with
+        # the unnamed files analysed then), and linking the project and running the rules.
+        self.timings = {"analyse": 0.0, "index": 0.0, "link": 0.0}
 
     # Reading and analysing
 
     def load_paths(self, paths: Sequence[Path], working_directory: Path) -> list[LintedFile]:
         """Read and analyse the Python files under `paths`, each with its project's root."""
+        started = time.perf_counter()
         files = []
         roots: dict[tuple[Path, Path], Path] = {}
         for path, origin in python_files_by_origin(list(paths)):
@@ -85,6 +90,7 @@ class Linter:
                 roots[key] = project_root(path, named_directory)
             linted.root = roots[key]
             files.append(linted)
+        self.timings["analyse"] += time.perf_counter() - started
         return files
 
     def load_path(self, path: Path, display_path: str) -> LintedFile:
@@ -147,8 +153,10 @@ class Linter:
     def lint(self, files: Sequence[LintedFile]) -> None:
         """Run the rules over every file, with the model of the projects they belong to."""
         project = self._project_model(files)
+        started = time.perf_counter()
         for linted in files:
             linted.findings = self._findings(linted, project)
+        self.timings["link"] += time.perf_counter() - started
 
     # The project model
 
@@ -166,6 +174,7 @@ class Linter:
         named = frozenset(linted.display_path for linted in files)
         if self._index is not None and named == self._indexed:
             return
+        started = time.perf_counter()
         self._index, self._indexed = ModuleIndex(), named
         self._other_facts = {}
         roots = sorted({linted.root for linted in files if linted.root is not None})
@@ -183,6 +192,7 @@ class Linter:
                     continue
                 self._index.add(key, path, root)
                 self._preload(key, path)
+        self.timings["index"] += time.perf_counter() - started
 
     def _preload(self, key: str, path: Path) -> None:
         try:

@@ -465,14 +465,7 @@ class ProjectModel:
         instance: tuple[str, str] | None,
     ) -> Target | None:
         if callee.kind == "local":
-            function = self._local_function(path, callee.name, scope)
-            if function is not None:
-                return FunctionTarget(path, function)
-            cls = self._classes_of(path).get(callee.name)
-            facts = self.facts(path)
-            if cls is not None and facts is not None and callee.name not in facts.module_bindings:
-                return ClassTarget(path, cls)
-            return None
+            return self._local_definition(path, callee.name, scope)
         if callee.kind == "self":
             owner = instance
             if owner is None:
@@ -523,13 +516,16 @@ class ProjectModel:
             return self._resolve_qualified(path, ".".join([imported, *rest]), depth + 1)
         return None
 
-    def _local_function(self, path: str, name: str, scope: str) -> FunctionFacts | None:
-        """The function a plain name refers to from `scope`: nested in it or at module level."""
-        functions = self._functions_of(path)
+    def _local_definition(self, path: str, name: str, scope: str) -> Target | None:
+        """The function or class a plain name refers to from `scope`: defined in it, in a
+        function around it, or at module level."""
+        functions, classes = self._functions_of(path), self._classes_of(path)
         while scope != MODULE_SCOPE:
-            nested = functions.get(f"{scope}.<locals>.{name}")
-            if nested is not None:
-                return nested
+            qualname = f"{scope}.<locals>.{name}"
+            if qualname in functions:
+                return FunctionTarget(path, functions[qualname])
+            if qualname in classes:
+                return ClassTarget(path, classes[qualname])
             enclosing = functions.get(scope)
             if enclosing is None or enclosing.parent is None:
                 break
@@ -538,7 +534,9 @@ class ProjectModel:
         if facts is None or name in facts.module_bindings:
             return None
         function = functions.get(name)
-        return function if function is not None and function.class_name is None else None
+        if function is not None and function.class_name is None:
+            return FunctionTarget(path, function)
+        return ClassTarget(path, classes[name]) if name in classes else None
 
     # Classes
 
