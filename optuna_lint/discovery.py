@@ -59,9 +59,15 @@ def walk_python_files(directory: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
+def absolute_path(path: Path) -> Path:
+    """The absolute form of a path with `..` and `.` folded away (symbolic links are kept, so a
+    file is shown and keyed by the name it was reached by)."""
+    return Path(os.path.abspath(path))
+
+
 def display_path(path: Path, working_directory: Path) -> str:
     """The path relative to the working directory when it lies under it, else as given."""
     try:
-        return str(path.absolute().relative_to(working_directory))
+        return str(absolute_path(path).relative_to(working_directory))
     except ValueError:
         return str(path)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from optuna_lint.discovery import display_path, python_files_by_origin
+from optuna_lint.discovery import absolute_path, display_path, python_files_by_origin
 from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
 from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
@@ -84,7 +84,7 @@ class Linter:
         roots: dict[tuple[Path, Path], Path] = {}
         for path, origin in python_files_by_origin(list(paths)):
             linted = self.load_path(path, display_path(path, working_directory))
-            key = (path.absolute().parent, origin)
+            key = (absolute_path(path).parent, origin)
             if key not in roots:
                 named_directory = origin if origin.is_dir() else None
                 roots[key] = project_root(path, named_directory)
@@ -178,14 +178,14 @@ class Linter:
         self._index, self._indexed = ModuleIndex(), named
         self._other_facts = {}
         roots = sorted({linted.root for linted in files if linted.root is not None})
-        named_paths = {linted.path.absolute() for linted in files if linted.path is not None}
+        named_paths = {absolute_path(linted.path) for linted in files if linted.path is not None}
         working_directory = Path.cwd()
         for linted in files:
             if linted.path is not None and linted.root is not None:
                 self._index.add(linted.display_path, linted.path, linted.root)
         for root in roots:
             for path in project_files(root):
-                if path.absolute() in named_paths:
+                if absolute_path(path) in named_paths:
                     continue
                 key = display_path(path, working_directory)
                 if key in self._index:

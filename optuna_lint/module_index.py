@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from optuna_lint.discovery import absolute_path
+
 _SOURCE_ROOTS = ("src", "lib")
 
 
@@ -29,7 +31,7 @@ class ModuleIndex:
         self._is_package: dict[Path, bool] = {}
 
     def add(self, key: str, path: Path, root: Path) -> None:
-        path = path.absolute()
+        path = absolute_path(path)
         self._path_of[key] = path
         self._root_of[key] = root
         self._key_of[path] = key

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from optuna_lint.discovery import walk_python_files
+from optuna_lint.discovery import absolute_path, walk_python_files
 
 PROJECT_MARKERS = ("pyproject.toml", ".git")
 
@@ -20,12 +20,12 @@ PROJECT_MARKERS = ("pyproject.toml", ".git")
 def project_root(path: Path, named: Path | None = None) -> Path:
     """The root of the project `path` belongs to. `named` is the directory the user named
     that holds it, used when no marker is found."""
-    path = path.absolute()
+    path = absolute_path(path)
     start = path if path.is_dir() else path.parent
     for directory in (start, *start.parents):
         if any((directory / marker).exists() for marker in PROJECT_MARKERS):
             return directory
-    return named.absolute() if named is not None else start
+    return absolute_path(named) if named is not None else start
 
 
 def may_run_trials(text: str) -> bool:

@@ -1735,6 +1735,18 @@ def test_linting_one_file_analyses_its_whole_project(project: Path) -> None:
     assert lint(".") == [in_objectives]
 
 
+def test_a_file_named_through_a_parent_folder_finds_its_project(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(project / "search", variant(SCOPE, reports=False))
+    (project / "search" / "pyproject.toml").write_text('[project]\nname = "search"\n')
+    (project / "elsewhere").mkdir()
+    monkeypatch.chdir(project / "elsewhere")
+    assert lint("../search/objectives.py") == [
+        ("../search/objectives.py", "OPL101", 4, 1, unfed("objective"))
+    ]
+
+
 PACKAGE_SCOPE = tree(
     "scope_package_below_the_root",
     {
