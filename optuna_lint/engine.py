@@ -152,7 +152,7 @@ class Linter:
 
     def lint(self, files: Sequence[LintedFile]) -> None:
         """Run the rules over every file, with the model of the projects they belong to."""
-        project = self._project_model(files)
+        project = self.project_model(files)
         started = time.perf_counter()
         for linted in files:
             linted.findings = self._findings(linted, project)
@@ -160,7 +160,8 @@ class Linter:
 
     # The project model
 
-    def _project_model(self, files: Sequence[LintedFile]) -> ProjectModel:
+    def project_model(self, files: Sequence[LintedFile]) -> ProjectModel:
+        """The joined facts of `files` and of the projects they belong to."""
         self._index_projects(files)
         facts = {key: found for key, found in self._other_facts.items() if found is not None}
         facts.update(
@@ -281,7 +282,7 @@ class Linter:
             text = result.text
             fixed.extend(result.applied)
             linted.facts = facts
-            linted.findings = self._findings(linted, self._project_model(files))
+            linted.findings = self._findings(linted, self.project_model(files))
 
         new_codes = {finding.code for finding in linted.findings} - original_codes
         if linted.fix_refusal is None and new_codes:

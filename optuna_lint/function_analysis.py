@@ -314,11 +314,23 @@ class FunctionAnalysis:
                 for receiver, call, statement, check, stale, movable in self.attr_candidates
             ),
             report_insertion=self._report_insertion(),
-            flag_raises=tuple(flag for flag, _ in record.flag_raises),
+            flag_raises=tuple(self._flag_sources()),
             returned=tuple(
                 dotted_name(r.value) if r.value is not None else None for r in record.returns
             ),
         )
+
+    def _flag_sources(self) -> Iterator[str]:
+        """The flags tested before a raise, and for a local flag copied from an attribute
+        (`is_pruned = callback.is_pruned`), that attribute too."""
+        assignments = self.builder.traversal.assignments.get(self.record.qualname, {})
+        for flag, _ in self.record.flag_raises:
+            yield flag
+            values = assignments.get(flag, [])
+            if len(values) == 1 and values[0] is not None:
+                source = dotted_name(values[0])
+                if source is not None and "." in source:
+                    yield source
 
     def _move(self, statement: cst.CSTNode, check: cst.If) -> MoveBeforeCheck:
         text = self.builder.text

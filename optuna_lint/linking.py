@@ -26,6 +26,7 @@ from optuna_lint.facts import (
     FunctionFacts,
     ObjectiveRef,
     OptimizeCall,
+    PruneCheck,
     PrunerRef,
     StudyFacts,
     TrialHandoff,
@@ -64,13 +65,15 @@ class TrialHolder:
     """A function and the variable in it that holds the trial.
 
     `instance` is the class (file key and qualname) of the object `self` is, when the function
-    is a method reached through an instance that keeps the trial.
+    is a method reached through an instance that keeps the trial; `creator` is the function
+    that built that instance and the name it bound it to (file key, qualname, name).
     """
 
     path: str
     function: FunctionFacts
     variable: str
     instance: tuple[str, str] | None = None
+    creator: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -376,7 +379,7 @@ class ProjectModel:
                 and function.qualname.startswith(prefix)
                 and not any(parameter.name == head for parameter in function.parameters)
             ):
-                yield TrialHolder(holder.path, function, holder.variable, holder.instance)
+                yield _with_function(holder, holder.path, function)
 
     def _handoffs(self, holder: TrialHolder) -> Iterator[TrialHandoff]:
         for handoff in holder.function.handoffs:
@@ -399,7 +402,9 @@ class ProjectModel:
             for function in self._functions_of(class_path).values():
                 if function.class_name == base.qualname and function.qualname.startswith(prefix):
                     for store in stores:
-                        yield TrialHolder(class_path, function, store.attribute, instance)
+                        yield TrialHolder(
+                            class_path, function, store.attribute, instance, holder.creator
+                        )
 
     def _is_opaque(self, holder: TrialHolder) -> bool:
         """Whether the trial is used in a way the analysis cannot follow in this function."""
@@ -424,7 +429,7 @@ class ProjectModel:
 
     def _handoff_target(self, holder: TrialHolder, handoff: TrialHandoff) -> TrialHolder | None:
         """Where a call takes the trial: the parameter of the function or constructor called."""
-        instance = None
+        instance = creator = None
         target = self.resolve(
             holder.path, holder.function.qualname, handoff.callee, holder.instance
         )
@@ -432,15 +437,36 @@ class ProjectModel:
             if self._derives_from(target, is_integration_pruning_callback):
                 return None
             instance = (target.path, target.cls.qualname)
+            if handoff.binding is not None:
+                creator = (holder.path, holder.function.qualname, handoff.binding)
             target = self._method(target.path, target.cls, "__init__")
         elif handoff.callee.kind == "self":
             instance = holder.instance or self._owner_class(holder.path, holder.function)
+            creator = holder.creator
         if not isinstance(target, FunctionTarget):
             return None
         parameter = _parameter_for(target.function, handoff)
         if parameter is None:
             return None
-        return TrialHolder(target.path, target.function, parameter, instance)
+        return TrialHolder(target.path, target.function, parameter, instance, creator)
+
+    def check_raises(self, holder: TrialHolder, check: PruneCheck) -> bool:
+        """Whether a pruned trial raises `TrialPruned` after this check: in its branch, through
+        a flag tested later in the same function, or through a flag the check sets on an
+        instance (`self.is_pruned = True`) that the function which built the instance tests
+        before raising (`if callback.is_pruned: raise optuna.TrialPruned()`)."""
+        if check.raises:
+            return True
+        if holder.creator is None:
+            return False
+        path, qualname, binding = holder.creator
+        creator = self._functions_of(path).get(qualname)
+        if creator is None:
+            return False
+        return any(
+            flag.startswith("self.") and f"{binding}.{flag[len('self.') :]}" in creator.flag_raises
+            for flag in check.flags
+        )
 
     # Resolving names
 
@@ -595,8 +621,12 @@ def _is_optuna_pruner_class(qualified: str) -> bool:
     return qualified == BASE_PRUNER or (module == PRUNERS_MODULE and name in OPTUNA_PRUNERS)
 
 
+def _with_function(holder: TrialHolder, path: str, function: FunctionFacts) -> TrialHolder:
+    return TrialHolder(path, function, holder.variable, holder.instance, holder.creator)
+
+
 def _with_variable(holder: TrialHolder, variable: str) -> TrialHolder:
-    return TrialHolder(holder.path, holder.function, variable, holder.instance)
+    return TrialHolder(holder.path, holder.function, variable, holder.instance, holder.creator)
 
 
 def _parameter_for(function: FunctionFacts, handoff: TrialHandoff) -> str | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import libcst as cst
 
+from optuna_lint.engine import Linter
 from optuna_lint.facts import CalleeRef, FileFacts, FunctionFacts, ObjectiveRef, PrunerRef
 from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
+from optuna_lint.settings import Settings
 
 
 def facts_of(code: str) -> FileFacts:
@@ -295,3 +298,57 @@ def test_annotated_functions_are_entry_points_unless_handed_the_trial() -> None:
     assert [(h.function.qualname, h.variable) for h in model.entry_points("run.py")] == [
         ("objective", "trial")
     ]
+
+
+def test_a_check_deferred_to_the_function_that_built_the_callback(tmp_path, monkeypatch) -> None:
+    """rl-zoo3's pattern: the callback reports, checks and sets a flag; the objective that
+    built it raises on the flag once training returns."""
+    (tmp_path / "callbacks.py").write_text(
+        textwrap.dedent(
+            """\
+            class TrialEvalCallback(EvalCallback):
+                def __init__(self, env, trial):
+                    super().__init__(env)
+                    self.trial = trial
+                    self.is_pruned = False
+
+                def _on_step(self):
+                    self.trial.report(self.last_mean_reward, self.eval_idx)
+                    if self.trial.should_prune():
+                        self.is_pruned = True
+                        return False
+                    return True
+            """
+        )
+    )
+    raising = """\
+        import optuna
+
+        from callbacks import TrialEvalCallback
+
+        def objective(trial):
+            eval_callback = TrialEvalCallback(make_env(), trial)
+            model.learn(callback=eval_callback)
+            is_pruned = eval_callback.is_pruned
+            if is_pruned:
+                raise optuna.TrialPruned()
+            return eval_callback.last_mean_reward
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """
+    monkeypatch.chdir(tmp_path)
+    for source, raises in (
+        (raising, True),
+        (raising.replace("raise optuna.TrialPruned()", "pass"), False),
+    ):
+        (tmp_path / "run.py").write_text(textwrap.dedent(source))
+        linter = Linter(Settings())
+        files = linter.load_paths([Path(".")], tmp_path)
+        model = linter.project_model(files)
+        (objective,) = model.objectives("run.py")
+        assert objective.function.flag_raises == (
+            ("is_pruned", "eval_callback.is_pruned") if raises else ()
+        )
+        (callback,) = [h for h in model.trial_holders("callbacks.py") if h.function.checks]
+        assert callback.variable == "self.trial"
+        assert model.check_raises(callback, callback.function.checks[0]) is raises
