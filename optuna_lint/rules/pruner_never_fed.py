@@ -14,8 +14,10 @@ from optuna_lint.rules.base import Rule, RuleContext, describe_pruner, has_prune
 class PrunerNeverFed(Rule):
     """## What it does
     Finds objectives of a study that has a pruner, where the objective never calls
-    `trial.report` or `trial.should_prune`, neither itself nor through a function it hands the
-    trial to.
+    `trial.report` or `trial.should_prune`: neither itself nor anywhere the trial goes in the
+    project (helper functions and methods of any module, objects that keep the trial as
+    `self.trial`, nested functions, Optuna's integration pruning callbacks passed on to the
+    training framework).
 
     ## Why is this bad?
     A pruner decides from the intermediate values an objective reports, and acts only when the
@@ -24,8 +26,10 @@ class PrunerNeverFed(Rule):
     was meant to save is spent.
 
     ## Known problems
-    When the trial is handed to code the linter cannot see (another package, a callback object
-    it cannot resolve), the rule stays silent. A study without `pruner=` (Optuna then uses a
+    When the trial is handed to code the linter cannot see (another package, a dynamic call,
+    a container), or passed through more than 8 calls, the rule stays silent. A method of an
+    object that keeps the trial counts as reporting when it reports, whether or not the
+    training framework ever calls it. A study without `pruner=` (Optuna then uses a
     MedianPruner) is only checked with `assume-default-pruner`. Studies with several
     directions are skipped, since Optuna cannot prune them.
 
