@@ -9,6 +9,7 @@ other modules, and a study in another module may run a named file's objective.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,14 +29,24 @@ def project_root(path: Path, named: Path | None = None) -> Path:
     return absolute_path(named) if named is not None else start
 
 
+# A call of a method named `optimize`, allowing the spacing and line continuations Python
+# allows between the name and its parenthesis.
+_OPTIMIZE_CALL = re.compile(r"\boptimize[\s\\]*\(")
+# A parameter annotation whose last dotted part is `Trial` (`trial: optuna.Trial`,
+# `t: "Trial"`, `t: (ot.Trial)`), or an import binding `Trial` under another name.
+_TRIAL_ANNOTATION = re.compile(r":[\s(\\'\"]*(?:\w+\s*\.\s*)*Trial\b|\bTrial\s+as\b")
+
+
 def may_run_trials(text: str) -> bool:
     """Whether a file can hold what makes a function receive a trial from Optuna itself: an
     `optimize` call, or a parameter annotated as a trial.
 
     Every other file matters only when the trial is followed into it, and is loaded then. So
-    the findings for a file do not depend on which other files of its project were named.
+    the findings for a file do not depend on which other files of its project were named. The
+    test is a superset of what the analysis recognises: it may keep files that turn out to
+    hold neither, never the reverse.
     """
-    return "optimize" in text or "Trial" in text
+    return bool(_OPTIMIZE_CALL.search(text) or _TRIAL_ANNOTATION.search(text))
 
 
 def project_files(root: Path) -> Iterable[Path]:

@@ -1,0 +1,43 @@
+"""Which unnamed files of a project are analysed before the trial is followed anywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from optuna_lint.project import may_run_trials
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "study.optimize(objective, n_trials=10)",
+        "study.optimize (objective)",
+        "study.optimize\\\n    (objective)",
+        "optuna.create_study().optimize(\n    objective\n)",
+        "def objective(trial: optuna.Trial):",
+        "def objective(trial: optuna.trial.Trial) -> float:",
+        "def objective(self, trial:Trial):",
+        "def objective(trial: 'optuna.Trial'):",
+        'def objective(trial: "Trial"):',
+        "def objective(trial: (ot.Trial)):",
+        "def objective(\n    trial: optuna.Trial,\n    data,\n):",
+        "from optuna import Trial as T",
+    ],
+)
+def test_files_that_can_run_trials_are_kept(text: str) -> None:
+    assert may_run_trials(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "def fit(trial, model):\n    trial.report(loss, epoch)",
+        "from optuna.trial import FrozenTrial, TrialState",
+        "def sample(study, trial: FrozenTrial) -> dict:",
+        "raise optuna.TrialPruned()",
+        "optimizer = torch.optim.Adam(model.parameters())",
+        "def f(x: TrialState):",
+    ],
+)
+def test_files_that_cannot_run_trials_are_left_until_the_trial_reaches_them(text: str) -> None:
+    assert not may_run_trials(text)
