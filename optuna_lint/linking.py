@@ -67,6 +67,8 @@ class TrialHolder:
     `instance` is the class (file key and qualname) of the object `self` is, when the function
     is a method reached through an instance that keeps the trial; `creator` is the function
     that built that instance and the name it bound it to (file key, qualname, name).
+    `exact` says the instance is of that very class (it was built there), not of a subclass
+    that may override its methods (as when it is only known as `self` in a method).
     """
 
     path: str
@@ -74,6 +76,7 @@ class TrialHolder:
     variable: str
     instance: tuple[str, str] | None = None
     creator: tuple[str, str, str] | None = None
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,13 @@ class Objective:
     pruner: PrunerRef
     use: TrialUse
     instance: tuple[str, str] | None = None
+    exact: bool = False
 
     @property
     def holder(self) -> TrialHolder:
-        return TrialHolder(self.path, self.function, self.trial_variable, self.instance)
+        return TrialHolder(
+            self.path, self.function, self.trial_variable, self.instance, exact=self.exact
+        )
 
 
 # What a name resolves to.
@@ -191,7 +197,8 @@ class ProjectModel:
         if found is None:
             return None
         target, variable, instance = found
-        holder = TrialHolder(target.path, target.function, variable, instance)
+        exact = call.objective.kind == "instance"
+        holder = TrialHolder(target.path, target.function, variable, instance, exact=exact)
         return Objective(
             path=target.path,
             function=target.function,
@@ -201,6 +208,7 @@ class ProjectModel:
             pruner=self.pruner(path, study.pruner),
             use=self.trial_use(holder),
             instance=instance,
+            exact=exact,
         )
 
     def _objective_function(
@@ -403,12 +411,20 @@ class ProjectModel:
                 if function.class_name == base.qualname and function.qualname.startswith(prefix):
                     for store in stores:
                         yield TrialHolder(
-                            class_path, function, store.attribute, instance, holder.creator
+                            class_path,
+                            function,
+                            store.attribute,
+                            instance,
+                            holder.creator,
+                            holder.exact and holder.instance is not None,
                         )
 
     def _is_opaque(self, holder: TrialHolder) -> bool:
         """Whether the trial is used in a way the analysis cannot follow in this function."""
         if any(escape.variable == holder.variable for escape in holder.function.escapes):
+            return True
+        if not holder.exact and self._dispatches_on_self(holder):
+            # `self` may be an instance of a subclass that overrides the methods called.
             return True
         for handoff in self._handoffs(holder):
             if handoff.callee.kind == "builtin":
@@ -418,6 +434,13 @@ class ProjectModel:
             if not self._is_pruning_callback(holder, handoff):
                 return True
         return False
+
+    def _dispatches_on_self(self, holder: TrialHolder) -> bool:
+        """Whether the trial goes to methods looked up on `self`: handed to `self.method(...)`
+        or kept in `self.<attribute>` for other methods."""
+        return any(handoff.callee.kind == "self" for handoff in self._handoffs(holder)) or any(
+            store.variable == holder.variable for store in holder.function.stores
+        )
 
     def _is_pruning_callback(self, holder: TrialHolder, handoff: TrialHandoff) -> bool:
         target = self.resolve(holder.path, holder.function.qualname, handoff.callee)
@@ -430,6 +453,7 @@ class ProjectModel:
     def _handoff_target(self, holder: TrialHolder, handoff: TrialHandoff) -> TrialHolder | None:
         """Where a call takes the trial: the parameter of the function or constructor called."""
         instance = creator = None
+        exact = False
         target = self.resolve(
             holder.path, holder.function.qualname, handoff.callee, holder.instance
         )
@@ -437,18 +461,20 @@ class ProjectModel:
             if self._derives_from(target, is_integration_pruning_callback):
                 return None
             instance = (target.path, target.cls.qualname)
+            exact = True
             if handoff.binding is not None:
                 creator = (holder.path, holder.function.qualname, handoff.binding)
             target = self._method(target.path, target.cls, "__init__")
         elif handoff.callee.kind == "self":
             instance = holder.instance or self._owner_class(holder.path, holder.function)
             creator = holder.creator
+            exact = holder.exact and holder.instance is not None
         if not isinstance(target, FunctionTarget):
             return None
         parameter = _parameter_for(target.function, handoff)
         if parameter is None:
             return None
-        return TrialHolder(target.path, target.function, parameter, instance, creator)
+        return TrialHolder(target.path, target.function, parameter, instance, creator, exact)
 
     def check_raises(self, holder: TrialHolder, check: PruneCheck) -> bool:
         """Whether a pruned trial raises `TrialPruned` after this check: in its branch, through
@@ -622,11 +648,15 @@ def _is_optuna_pruner_class(qualified: str) -> bool:
 
 
 def _with_function(holder: TrialHolder, path: str, function: FunctionFacts) -> TrialHolder:
-    return TrialHolder(path, function, holder.variable, holder.instance, holder.creator)
+    return TrialHolder(
+        path, function, holder.variable, holder.instance, holder.creator, holder.exact
+    )
 
 
 def _with_variable(holder: TrialHolder, variable: str) -> TrialHolder:
-    return TrialHolder(holder.path, holder.function, variable, holder.instance, holder.creator)
+    return TrialHolder(
+        holder.path, holder.function, variable, holder.instance, holder.creator, holder.exact
+    )
 
 
 def _parameter_for(function: FunctionFacts, handoff: TrialHandoff) -> str | None:

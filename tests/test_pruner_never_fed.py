@@ -416,3 +416,53 @@ def test_import_inside_a_function_resolves_but_the_fix_imports_at_module_level()
         ''',
         unsafe=True,
     )
+
+
+def test_method_objective_calling_methods_a_subclass_may_override_is_silent() -> None:
+    # `self` may be a `CNNSearch`, whose `train` reports; the linter cannot tell which class
+    # `run` is called on.
+    code = """\
+        import optuna
+
+        class Search:
+            def train(self, trial):
+                raise NotImplementedError
+
+            def objective(self, trial):
+                return self.train(trial)
+
+            def run(self):
+                study = optuna.create_study(pruner=optuna.pruners.MedianPruner())
+                study.optimize(self.objective, n_trials=10)
+
+        class CNNSearch(Search):
+            def train(self, trial):
+                for epoch in range(10):
+                    trial.report(1.0 / (epoch + 1), epoch)
+                    if trial.should_prune():
+                        raise optuna.TrialPruned()
+                return 0.0
+        """
+    assert lint(code) == []
+    kept_on_self = code.replace(
+        "return self.train(trial)", "self.trial = trial\n                return self.train(trial)"
+    )
+    assert lint(kept_on_self) == []
+
+
+def test_instance_objective_calling_its_own_methods_is_followed() -> None:
+    # Built here, the instance is exactly an `Objective`: its `train` is the one that runs.
+    code = """\
+        import optuna
+
+        class Objective:
+            def train(self, trial):
+                return 0.0
+
+            def __call__(self, trial):
+                return self.train(trial)
+
+        study = optuna.create_study(pruner=optuna.pruners.MedianPruner())
+        study.optimize(Objective(), n_trials=10)
+        """
+    assert codes_and_rows(code) == [("OPL101", 7)]
