@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -97,11 +98,16 @@ class Linter:
         """Read and analyse a file; problems become OPL001/OPL002 findings, never exceptions."""
         linted = LintedFile(display_path=display_path, path=path)
         try:
-            size = path.stat().st_size
-            if size > self.settings.max_file_size:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                # A pipe or a device would block the read or never end.
+                linted.problem = FILE_NOT_LINTED.finding(display_path, "it is not a regular file")
+                return linted
+            if status.st_size > self.settings.max_file_size:
                 linted.problem = FILE_NOT_LINTED.finding(
                     display_path,
-                    f"{size} bytes is larger than max-file-size ({self.settings.max_file_size})",
+                    f"{status.st_size} bytes is larger than max-file-size "
+                    f"({self.settings.max_file_size})",
                 )
                 return linted
             data = path.read_bytes()
@@ -179,43 +185,51 @@ class Linter:
         self._index, self._indexed = ModuleIndex(), named
         self._other_facts = {}
         roots = sorted({linted.root for linted in files if linted.root is not None})
-        named_paths = {absolute_path(linted.path) for linted in files if linted.path is not None}
         working_directory = Path.cwd()
         for linted in files:
             if linted.path is not None and linted.root is not None:
                 self._index.add(linted.display_path, linted.path, linted.root)
+        named_keys = {
+            absolute_path(linted.path): linted.display_path
+            for linted in files
+            if linted.path is not None
+        }
         for root in roots:
             for path in project_files(root):
-                if absolute_path(path) in named_paths:
+                named_key = named_keys.get(absolute_path(path))
+                if named_key is not None:
+                    # Also a module of this project, when its own root is nested inside.
+                    self._index.add(named_key, path, root)
                     continue
                 key = display_path(path, working_directory)
                 if key in self._index:
+                    self._index.add(key, path, root)
                     continue
                 self._index.add(key, path, root)
                 self._preload(key, path)
         self.timings["index"] += time.perf_counter() - started
 
     def _preload(self, key: str, path: Path) -> None:
-        try:
-            if path.stat().st_size > self.settings.max_file_size:
-                return
-            data = path.read_bytes()
-        except OSError:
-            return
-        if may_run_trials(data.decode("utf-8", errors="replace")):
+        data = self._read_other(path)
+        if data is not None and may_run_trials(data.decode("utf-8", errors="replace")):
             self._other_facts[key] = self._analyse_other(data, key)
 
     def _load_other(self, key: str) -> FileFacts | None:
         """Facts of a project file nobody named, analysed the first time the trial reaches it."""
         if key not in self._other_facts:
-            try:
-                path = self._index.path(key)
-                if path.stat().st_size > self.settings.max_file_size:
-                    raise OSError("too large")
-                self._other_facts[key] = self._analyse_other(path.read_bytes(), key)
-            except (OSError, KeyError):
-                self._other_facts[key] = None
+            data = self._read_other(self._index.path(key)) if key in self._index else None
+            self._other_facts[key] = self._analyse_other(data, key) if data is not None else None
         return self._other_facts[key]
+
+    def _read_other(self, path: Path) -> bytes | None:
+        """The bytes of a project file nobody named; None for what `load_path` would report."""
+        try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode) or status.st_size > self.settings.max_file_size:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None
 
     def _analyse_other(self, data: bytes, key: str) -> FileFacts | None:
         try:

@@ -147,6 +147,12 @@ class FunctionFacts:
     parameters: tuple[Parameter, ...]
     span: Span  # from the `def` (or `async`, or `lambda`) keyword to the end
     is_lambda: bool = False
+    # Decorators other than those that leave the call as written (`staticmethod`...): what
+    # runs may be a wrapper the analysis cannot see.
+    decorators: tuple[str, ...] = ()
+    # The body only passes, raises NotImplementedError or is `...`, or the method is abstract:
+    # a placeholder for an implementation elsewhere.
+    is_stub: bool = False
     trial_calls: tuple[TrialCall, ...] = ()
     handoffs: tuple[TrialHandoff, ...] = ()
     escapes: tuple[TrialEscape, ...] = ()
@@ -260,6 +266,9 @@ class OptimizeCall:
     objective: ObjectiveRef
     span: Span
     n_trials: int | None = None  # when a literal
+    # The study variable is a parameter or a local variable of the calling function, so a
+    # module-level study of the same name is not the one it holds.
+    study_is_local: bool = False
 
 
 @dataclass(frozen=True)

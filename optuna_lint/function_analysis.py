@@ -55,7 +55,7 @@ class FunctionAnalysis:
         self.record = record
         self.builder = builder
         self.placements: dict[int, Placement] = builder.traversal.placements
-        self.imports = builder.imports
+        self.imports = record.imports or builder.imports
         self.checks = [
             (receiver, node, loops, self._raise_point(node))
             for receiver, node, loops in record.checks
@@ -243,9 +243,7 @@ class FunctionAnalysis:
             yield last_statement
             yield block(loop.body)[0]
 
-    def facts(self, keeps_variable: callable) -> FunctionFacts:
-        """The function's facts; `keeps_variable` says which `self.<attribute>` variables are
-        worth recording (the others cannot hold the trial)."""
+    def facts(self) -> FunctionFacts:
         record, builder = self.record, self.builder
         return FunctionFacts(
             qualname=record.qualname,
@@ -255,6 +253,8 @@ class FunctionAnalysis:
             parameters=tuple(record.parameters),
             span=builder.span(record.node),
             is_lambda=isinstance(record.node, cst.Lambda),
+            decorators=record.decorators,
+            is_stub=record.is_stub,
             trial_calls=tuple(
                 TrialCall(
                     call.receiver,
@@ -275,22 +275,16 @@ class FunctionAnalysis:
                     binding=handoff.binding,
                 )
                 for handoff in record.handoffs
-                if keeps_variable(handoff.variable)
             ),
             escapes=tuple(
                 TrialEscape(variable, builder.span(node))
                 for variable, node in record.escapes.items()
-                if keeps_variable(variable)
             ),
             stores=tuple(
                 TrialStore(variable, attribute, builder.span(node))
                 for variable, attribute, node in record.stores
             ),
-            aliases=tuple(
-                TrialAlias(variable, alias)
-                for variable, alias in record.aliases
-                if keeps_variable(variable)
-            ),
+            aliases=tuple(TrialAlias(variable, alias) for variable, alias in record.aliases),
             checks=tuple(
                 PruneCheck(
                     receiver,

@@ -72,22 +72,10 @@ class FactBuilder:
 
         studies = tuple(self._study(raw) for raw in traversal.studies)
         study_index = {id(raw.call): index for index, raw in enumerate(traversal.studies)}
-        kept_attributes = {store[1] for record in traversal.functions for store in record.stores}
-
-        def keeps_variable(variable: str) -> bool:
-            # Every `self.<attribute>` a method uses is recorded by the walk; only those
-            # that a method of this file stores a parameter in, or that are named for the
-            # trial (stored by a base class elsewhere), can hold it.
-            return (
-                not variable.startswith("self.")
-                or variable in kept_attributes
-                or "trial" in variable.lower()
-            )
-
         return FileFacts(
             imports=tuple(self.module_imports.items()),
             names=self._module_names(),
-            functions=tuple(analysis.facts(keeps_variable) for analysis in analyses),
+            functions=tuple(analysis.facts() for analysis in analyses),
             classes=tuple(
                 ClassFacts(
                     record.qualname,
@@ -222,10 +210,12 @@ class FactBuilder:
         if depth > _MAX_VARIABLE_DEPTH:
             return PrunerRef("unknown")
         if isinstance(expression, cst.Call):
-            qualified = self.imports.resolve_expression(expression.func) or ""
+            qualified = _imports_of(scope, self.imports).resolve_expression(expression.func) or ""
             module, _, class_name = qualified.rpartition(".")
             if module != PRUNERS_MODULE:
-                callee = self.traversal.callee(expression.func, scope)
+                callee = self.traversal.callee(
+                    expression.func, scope, _imports_of(scope, self.imports)
+                )
                 if callee.kind in ("local", "qualified"):
                     return PrunerRef("call", callee=callee)
                 return PrunerRef("unknown")
@@ -238,7 +228,7 @@ class FactBuilder:
                 wrapped = self._pruner_ref(inner, scope, depth + 1)
             return PrunerRef("class", class_name=class_name, wrapped=wrapped)
         if isinstance(expression, cst.Name):
-            if self.imports.is_bound(expression.value):
+            if _imports_of(scope, self.imports).is_bound(expression.value):
                 return PrunerRef("unknown")
             found = self._value_of(expression.value, scope)
             if found is None:
@@ -258,6 +248,13 @@ class FactBuilder:
             objective=self._objective_ref(raw.objective, raw.scope, depth=0),
             span=self.span(raw.call),
             n_trials=literal_int(argument(raw.call, 1, "n_trials")),
+            study_is_local=raw.scope is not None
+            and raw.study_variable is not None
+            and "." not in raw.study_variable
+            and (
+                raw.study_variable in raw.scope.parameter_names
+                or raw.study_variable in self.traversal.assignments.get(raw.scope.qualname, {})
+            ),
         )
 
     def _objective_ref(
@@ -270,14 +267,15 @@ class FactBuilder:
             return ObjectiveRef("lambda", name=record.qualname)
         if isinstance(expression, cst.Call):
             return self._called_objective(expression, scope)
-        if isinstance(expression, cst.Name) and not self.imports.is_bound(expression.value):
+        imports = _imports_of(scope, self.imports)
+        if isinstance(expression, cst.Name) and not imports.is_bound(expression.value):
             if _is_parameter(expression.value, scope):
                 return ObjectiveRef("unknown")
             found = self._value_of(expression.value, scope)
             if found is not None:
                 value, value_scope = found
                 return self._objective_ref(value, value_scope, depth + 1)
-        callee = self.traversal.callee(expression, scope)
+        callee = self.traversal.callee(expression, scope, imports)
         if callee.kind in ("local", "self", "qualified"):
             return ObjectiveRef("function", callee=callee)
         return ObjectiveRef("unknown")
@@ -286,7 +284,7 @@ class FactBuilder:
         """`functools.partial(f, ...)` or `Objective(...)`, an instance with `__call__`."""
         if any(arg.star for arg in call.args):
             return ObjectiveRef("unknown")
-        if self.imports.resolve_expression(call.func) == PARTIAL:
+        if _imports_of(scope, self.imports).resolve_expression(call.func) == PARTIAL:
             positional = [arg for arg in call.args if arg.keyword is None]
             if not positional:
                 return ObjectiveRef("unknown")
@@ -299,10 +297,15 @@ class FactBuilder:
                 bound_positional=len(positional) - 1,
                 bound_keywords=tuple(arg.keyword.value for arg in call.args if arg.keyword),
             )
-        callee = self.traversal.callee(call.func, scope)
+        callee = self.traversal.callee(call.func, scope, _imports_of(scope, self.imports))
         if callee.kind in ("local", "qualified"):
             return ObjectiveRef("instance", callee=callee)
         return ObjectiveRef("unknown")
+
+
+def _imports_of(scope: FunctionRecord | None, module_imports: ImportTable) -> ImportTable:
+    """The import table in force in `scope`: the module's, plus the imports of the function."""
+    return scope.imports if scope is not None and scope.imports is not None else module_imports
 
 
 def _is_parameter(name: str, scope: FunctionRecord | None) -> bool:

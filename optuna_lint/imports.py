@@ -61,6 +61,12 @@ class ImportTable:
     def resolve_expression(self, expression: cst.BaseExpression) -> str | None:
         return self.resolve(dotted_name(expression))
 
+    def copy(self) -> ImportTable:
+        table = ImportTable()
+        table._bindings = dict(self._bindings)
+        table._ambiguous = set(self._ambiguous)
+        return table
+
     def is_bound(self, local: str) -> bool:
         return local in self._bindings
 

@@ -163,7 +163,17 @@ class ProjectModel:
         if path not in self._functions:
             facts = self.facts(path)
             functions = facts.functions if facts else ()
-            self._functions[path] = {function.qualname: function for function in functions}
+            by_name: dict[str, FunctionFacts] = {}
+            defined_twice = set()
+            for function in functions:
+                if function.qualname in by_name:
+                    defined_twice.add(function.qualname)
+                by_name[function.qualname] = function
+            # A function defined twice (in both branches of an `if`, or redefined) could be
+            # either: a name that means it resolves to nothing.
+            for qualname in defined_twice:
+                del by_name[qualname]
+            self._functions[path] = by_name
         return self._functions[path]
 
     def _classes_of(self, path: str) -> dict[str, ClassFacts]:
@@ -231,7 +241,7 @@ class ProjectModel:
             instance = (cls.path, cls.cls.qualname)
         else:
             return None
-        if not isinstance(target, FunctionTarget):
+        if not isinstance(target, FunctionTarget) or not _runs_as_written(target.function):
             return None
         positional = [
             parameter
@@ -261,7 +271,7 @@ class ProjectModel:
             and study.scope in (call.scope, MODULE_SCOPE)
         ]
         same_scope = [study for study in candidates if study.scope == call.scope]
-        chosen = same_scope or candidates
+        chosen = same_scope if call.study_is_local else same_scope or candidates
         return chosen[-1] if chosen else None
 
     # Pruners
@@ -340,6 +350,16 @@ class ProjectModel:
             for handoff in self._handoffs(reached):
                 if handoff.passed_on and self._is_pruning_callback(reached, handoff):
                     reports = checks = Answer.YES
+            for instance in self._kept_instances(reached):
+                # `holder = Holder(trial)`: `holder.trial.report(...)` reports; `holder`
+                # handed on or stored takes the trial where the analysis does not follow.
+                for call in reached.function.trial_calls:
+                    if call.receiver.startswith(instance + "."):
+                        if call.method == "report":
+                            reports = Answer.YES
+                        elif call.method == "should_prune":
+                            checks = Answer.YES
+                opaque = opaque or self._instance_escapes(reached.function, instance)
             opaque = opaque or self._is_opaque(reached)
         if opaque:
             reports = Answer.UNKNOWN if reports is Answer.NO else reports
@@ -435,6 +455,27 @@ class ProjectModel:
                 return True
         return False
 
+    def _kept_instances(self, holder: TrialHolder) -> Iterator[str]:
+        """Names the function binds to instances of project classes built with the trial."""
+        for handoff in self._handoffs(holder):
+            if handoff.binding is None or "." in handoff.binding:
+                continue
+            target = self.resolve(
+                holder.path, holder.function.qualname, handoff.callee, holder.instance
+            )
+            if isinstance(target, ClassTarget) and not self._derives_from(
+                target, is_integration_pruning_callback
+            ):
+                yield handoff.binding
+
+    @staticmethod
+    def _instance_escapes(function: FunctionFacts, instance: str) -> bool:
+        """Whether an instance that keeps the trial is handed to a call or stored."""
+        return any(escape.variable == instance for escape in function.escapes) or any(
+            handoff.variable == instance and handoff.callee.kind != "builtin"
+            for handoff in function.handoffs
+        )
+
     def _dispatches_on_self(self, holder: TrialHolder) -> bool:
         """Whether the trial goes to methods looked up on `self`: handed to `self.method(...)`
         or kept in `self.<attribute>` for other methods."""
@@ -469,7 +510,7 @@ class ProjectModel:
             instance = holder.instance or self._owner_class(holder.path, holder.function)
             creator = holder.creator
             exact = holder.exact and holder.instance is not None
-        if not isinstance(target, FunctionTarget):
+        if not isinstance(target, FunctionTarget) or not _runs_as_written(target.function):
             return None
         parameter = _parameter_for(target.function, handoff)
         if parameter is None:
@@ -640,6 +681,12 @@ class ProjectModel:
                 if isinstance(resolved, ExternalTarget) and is_wanted(resolved.qualified):
                     return True
         return False
+
+
+def _runs_as_written(function: FunctionFacts) -> bool:
+    """Whether calling the function runs its body: not a placeholder that a subclass or another
+    module implements, and not wrapped by a decorator that may call it differently."""
+    return not function.is_stub and not function.decorators
 
 
 def _is_optuna_pruner_class(qualified: str) -> bool:

@@ -31,9 +31,11 @@ class ModuleIndex:
         self._is_package: dict[Path, bool] = {}
 
     def add(self, key: str, path: Path, root: Path) -> None:
+        """Index a file under the names it has in the project at `root`. A file can be added
+        for several roots (a project nested in another); names are looked up in the first."""
         path = absolute_path(path)
         self._path_of[key] = path
-        self._root_of[key] = root
+        self._root_of.setdefault(key, root)
         self._key_of[path] = key
         package_name = self._package_module_name(path)
         self._package_name[key] = package_name
@@ -68,14 +70,18 @@ class ModuleIndex:
     def module(self, name: str, importer: str) -> str | None:
         """The key of the file that `import <name>` loads when run from `importer`, or None
         when no file of the project is that module, or more than one could be."""
+        keys = self._keys_by_name.get((self._root_of.get(importer, Path()), name), set())
         importer_path = self._path_of.get(importer)
         if importer_path is not None:
             sibling = importer_path.parent.joinpath(*name.split("."))
             for candidate in (sibling.with_suffix(".py"), sibling / "__init__.py"):
                 key = self._key_of.get(candidate)
-                if key is not None:
-                    return key
-        keys = self._keys_by_name.get((self._root_of.get(importer, Path()), name), set())
+                if key is None:
+                    continue
+                # A script imports its siblings; a module of a package does only when it is
+                # run as a script, and otherwise gets the project's module of that name.
+                in_package = self._package(importer_path.parent)
+                return key if not in_package or keys <= {key} else None
         return next(iter(keys)) if len(keys) == 1 else None
 
     def _package_module_name(self, path: Path) -> str:

@@ -36,6 +36,12 @@ from optuna_lint.syntax import (
     target_names,
 )
 
+# Decorators that leave a function called as written.
+TRANSPARENT_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod", "typing.override"}
+)
+_ABSTRACT = frozenset({"abstractmethod", "abc.abstractmethod"})
+
 # Builtins that can be handed the trial without reporting through it.
 INERT_BUILTINS = frozenset({"print", "repr", "str", "format", "isinstance", "id", "type", "hash"})
 
@@ -114,6 +120,13 @@ class FunctionRecord:
     outer_for_loops: list[cst.For] = field(default_factory=list)
     loops: list[cst.CSTNode] = field(default_factory=list)  # the loops open at this point
     lambda_count: int = 0
+    # Names bound here by assignment, loops, `with` and imports (not by `def` or `class`).
+    variables: set[str] = field(default_factory=set)
+    # Names declared `global` or `nonlocal`: binding them stores outside the function.
+    outer_names: set[str] = field(default_factory=set)
+    imports: ImportTable | None = None  # the module's imports plus the function's own
+    decorators: tuple[str, ...] = ()
+    is_stub: bool = False
 
     @property
     def parameter_names(self) -> set[str]:
@@ -187,6 +200,7 @@ class Traversal(cst.CSTVisitor):
         self._accounted: set[int] = set()  # nodes whose use is already understood
         self._binding_of_value: dict[int, str] = {}
         self._module_lambda_count = 0
+        self._outer_imports: list[ImportTable] = []
 
     # Scopes ----------------------------------------------------------------------------
 
@@ -207,9 +221,14 @@ class Traversal(cst.CSTVisitor):
         self._functions.append(record)
         for name in record.parameter_names:
             self._track(record, name)
+        # Imports made in a function are seen in it and in its nested functions only.
+        self._outer_imports.append(self.imports)
+        self.imports = self.imports.copy()
 
     def _leave_function(self) -> None:
         record = self._functions.pop()
+        record.imports = self.imports
+        self.imports = self._outer_imports.pop()
         for name in self._tracked_by_function.pop(id(record), []):
             self._tracked[name] -= 1
             if not self._tracked[name]:
@@ -243,6 +262,16 @@ class Traversal(cst.CSTVisitor):
             qualname = f"{self._function.qualname}.<locals>.{node.name.value}"
         else:
             qualname = node.name.value
+        decorators = tuple(
+            (
+                dotted_name(decorator.decorator.func)
+                if isinstance(decorator.decorator, cst.Call)
+                else dotted_name(decorator.decorator)
+            )
+            or "?"
+            for decorator in node.decorators
+        )
+        resolved = tuple(self.imports.resolve(name) or name for name in decorators)
         record = FunctionRecord(
             node=node,
             qualname=qualname,
@@ -250,6 +279,8 @@ class Traversal(cst.CSTVisitor):
             class_name=class_name,
             parent=self._function,
             parameters=self._parameters(node.params),
+            decorators=tuple(d for d in resolved if d not in TRANSPARENT_DECORATORS),
+            is_stub=_is_stub(node) or any(d in _ABSTRACT for d in resolved),
         )
         self._enter_function(record)
         self._place_block(node, "body", node.body)
@@ -425,7 +456,10 @@ class Traversal(cst.CSTVisitor):
         if self._function is None:
             if not by_definition:
                 self.module_bindings.add(name)
-        elif statement is not None:
+            return
+        if not by_definition:
+            self._function.variables.add(name)
+        if statement is not None:
             self._function.bindings.append((name, statement))
 
     def _current_statement(self) -> cst.CSTNode | None:
@@ -472,7 +506,7 @@ class Traversal(cst.CSTVisitor):
             self._accounted.add(id(value))
         if variable is None:
             return
-        if isinstance(target, cst.Name):
+        if isinstance(target, cst.Name) and target.value not in function.outer_names:
             self._accounted.add(id(target))
             if target.value != variable:
                 function.aliases.append((variable, target.value))
@@ -533,9 +567,13 @@ class Traversal(cst.CSTVisitor):
         return False
 
     def visit_Global(self, node: cst.Global) -> bool:
+        if self._function is not None:
+            self._function.outer_names.update(item.name.value for item in node.names)
         return False
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
+        if self._function is not None:
+            self._function.outer_names.update(item.name.value for item in node.names)
         return False
 
     def visit_Return(self, node: cst.Return) -> None:
@@ -611,6 +649,11 @@ class Traversal(cst.CSTVisitor):
             variable = self._trial_variable(arg.value)
             if variable is not None and id(arg.value) not in self._accounted:
                 self._accounted.add(id(arg.value))
+                binding = self._binding_of_value.get(id(node))
+                if binding is not None and "." not in binding and binding not in self._tracked:
+                    # What the call returns may keep the trial (`holder = Holder(trial)`):
+                    # its uses are recorded like the trial's.
+                    self._track(function, binding)
                 function.handoffs.append(
                     RawHandoff(
                         variable=variable,
@@ -625,13 +668,23 @@ class Traversal(cst.CSTVisitor):
             if arg.keyword is None:
                 position += 1
 
-    def callee(self, func: cst.BaseExpression, function: FunctionRecord | None) -> CalleeRef:
-        """How a called (or derived-from) expression is written, for the linking step."""
+    def callee(
+        self,
+        func: cst.BaseExpression,
+        function: FunctionRecord | None,
+        imports: ImportTable | None = None,
+    ) -> CalleeRef:
+        """How a called (or derived-from) expression is written, for the linking step;
+        `imports` is the table in force there (by default, the one of the walk's position)."""
+        imports = imports or self.imports
         if isinstance(func, cst.Name):
             if func.value in INERT_BUILTINS:
                 return CalleeRef("builtin", func.value)
-            if self.imports.is_bound(func.value):
-                return CalleeRef("qualified", self.imports.resolve(func.value) or "")
+            if imports.is_bound(func.value):
+                return CalleeRef("qualified", imports.resolve(func.value) or "")
+            if _is_variable(func.value, function):
+                # A parameter or a variable: whatever it holds at run time is called.
+                return CalleeRef("unknown", func.value)
             return CalleeRef("local", func.value)
         if (
             isinstance(func, cst.Attribute)
@@ -641,7 +694,7 @@ class Traversal(cst.CSTVisitor):
             and function.owner_class is not None
         ):
             return CalleeRef("self", func.attr.value)
-        qualified = self.imports.resolve_expression(func)
+        qualified = imports.resolve_expression(func)
         if qualified is not None:
             return CalleeRef("qualified", qualified)
         return CalleeRef("unknown", dotted_name(func) or "")
@@ -679,3 +732,38 @@ class Traversal(cst.CSTVisitor):
         flag = dotted_name(node.test)
         if flag is not None and raises_trial_pruned(node.body, self.imports):
             function.flag_raises.append((flag, node))
+
+
+def _is_variable(name: str, function: FunctionRecord | None) -> bool:
+    """Whether `name` is a parameter or a variable of `function` or of a function around it."""
+    while function is not None:
+        if name in function.parameter_names or name in function.variables:
+            return True
+        function = function.parent
+    return False
+
+
+def _is_stub(node: cst.FunctionDef) -> bool:
+    """Whether a function's body is only a docstring, `pass`, `...` or
+    `raise NotImplementedError`."""
+    statements = block(node.body) or ()
+    smalls = []
+    if isinstance(node.body, cst.SimpleStatementSuite):
+        smalls = list(node.body.body)
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        smalls.extend(statement.body)
+    for small in smalls:
+        if isinstance(small, cst.Pass):
+            continue
+        if isinstance(small, cst.Expr) and isinstance(
+            small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
+        ):
+            continue
+        if isinstance(small, cst.Raise) and small.exc is not None:
+            exception = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+            if dotted_name(exception) == "NotImplementedError":
+                continue
+        return False
+    return True

@@ -167,8 +167,10 @@ def test_flags_kept_on_an_instance_are_recorded_as_attributes() -> None:
     assert (check.exit, check.flags, check.raises) == ("return", ("self.is_pruned",), False)
     objective = function(facts, "objective")
     assert objective.flag_raises == ("callback.is_pruned",)
+    # The instance keeps the trial, so where it goes is recorded too.
     assert [(h.variable, h.callee, h.binding, h.passed_on) for h in objective.handoffs] == [
-        ("trial", CalleeRef("local", "EvalCallback"), "callback", True)
+        ("trial", CalleeRef("local", "EvalCallback"), "callback", True),
+        ("callback", CalleeRef("local", "train"), None, False),
     ]
     assert objective.returned == ("callback.best",)
 

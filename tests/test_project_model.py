@@ -16,6 +16,7 @@ of this file.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -1809,3 +1810,41 @@ def test_a_file_linted_alone_has_the_findings_it_has_in_its_project(
     assert {found[0] for found in whole} <= set(modules)
     for module in modules:
         assert lint(module) == [found for found in whole if found[0] == module], module
+
+
+def test_a_project_nested_in_a_repository_is_also_a_module_of_it(project: Path) -> None:
+    # A library with its own pyproject.toml inside a repository whose scripts import it.
+    write_tree(
+        project,
+        {
+            "libs/core/pyproject.toml": '[project]\nname = "core"\n',
+            "libs/core/src/core/__init__.py": "",
+            "libs/core/src/core/train.py": """\
+                def fit(trial):
+                    return 0.0
+                """,
+            "scripts/tune.py": """\
+                import optuna
+                from core.train import fit
+
+
+                def objective(trial):
+                    return fit(trial)
+
+
+                optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+                """,
+        },
+    )
+    (project / ".git").mkdir()
+    found = [("scripts/tune.py", "OPL101", 5, 1, unfed("objective"))]
+    assert lint(".") == found
+    assert lint("scripts/tune.py") == found
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_in_the_project_is_never_read(project: Path) -> None:
+    write_tree(project, variant(SCOPE, reports=False))
+    os.mkfifo(project / "pipe.py")
+    assert lint("objectives.py") == [("objectives.py", "OPL101", 4, 1, unfed("objective"))]
+    assert ("pipe.py", "OPL002", 1, 1, "File not linted: it is not a regular file") in lint(".")

@@ -1,0 +1,3 @@
+class BaseCallback:
+    def __init__(self, t):
+        self.t = t
