@@ -446,6 +446,9 @@ class ProjectModel:
         if not holder.exact and self._dispatches_on_self(holder):
             # `self` may be an instance of a subclass that overrides the methods called.
             return True
+        if holder.variable.startswith("self.") and self._instance_escapes(holder.function, "self"):
+            # The instance keeping the trial is handed on (`callback.on_epoch_end(self)`).
+            return True
         for handoff in self._handoffs(holder):
             if handoff.callee.kind == "builtin":
                 continue
