@@ -64,7 +64,8 @@ def fix_source(
 
 
 def lint_paths(paths: Iterable[str | Path], settings: Settings | None = None) -> list[Finding]:
-    """The findings in every Python file under `paths`, linted as one project."""
+    """The findings in every Python file under `paths`, each analysed with the project it
+    belongs to (see the README's "Projects")."""
     linter = Linter(settings or Settings())
     files = linter.load_paths([Path(p) for p in paths], Path.cwd())
     linter.lint(files)

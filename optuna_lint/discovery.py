@@ -15,13 +15,6 @@ class MissingPath(Exception):
     """A path named on the command line does not exist."""
 
 
-def python_files(paths: list[Path]) -> Iterator[Path]:
-    """Files named directly, and `*.py` files under named directories (see
-    `python_files_by_origin`)."""
-    for path, _ in python_files_by_origin(paths):
-        yield path
-
-
 def python_files_by_origin(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
     """Files named directly, and `*.py` files under named directories, each once, in order,
     with the named path each was found under.

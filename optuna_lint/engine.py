@@ -17,14 +17,19 @@ from pathlib import Path
 
 import libcst as cst
 
-from optuna_lint.discovery import absolute_path, display_path, python_files_by_origin
+from optuna_lint.discovery import (
+    absolute_path,
+    display_path,
+    python_files_by_origin,
+    walk_python_files,
+)
 from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
 from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
 from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
-from optuna_lint.project import may_run_trials, project_files, project_root
+from optuna_lint.project import may_run_trials, project_root
 from optuna_lint.rules import ALL_RULES, FILE_NOT_LINTED, SYNTAX_ERROR, RuleContext
 from optuna_lint.screening import screen_source
 from optuna_lint.settings import Settings
@@ -195,49 +200,38 @@ class Linter:
             if linted.path is not None
         }
         for root in roots:
-            for path in project_files(root):
-                named_key = named_keys.get(absolute_path(path))
-                if named_key is not None:
-                    # Also a module of this project, when its own root is nested inside.
-                    self._index.add(named_key, path, root)
-                    continue
-                key = display_path(path, working_directory)
-                if key in self._index:
-                    self._index.add(key, path, root)
-                    continue
+            for path in walk_python_files(root):
+                # A file met again (named, or in a project nested in this one) is also a module
+                # of this project; it is read once.
+                key = named_keys.get(absolute_path(path)) or display_path(path, working_directory)
+                seen = key in self._index
                 self._index.add(key, path, root)
-                self._preload(key, path)
+                if not seen:
+                    self._preload(key, path)
         self.timings["index"] += time.perf_counter() - started
 
     def _preload(self, key: str, path: Path) -> None:
-        data = self._read_other(path)
-        if data is not None and may_run_trials(data.decode("utf-8", errors="replace")):
-            self._other_facts[key] = self._analyse_other(data, key)
+        text = self._read_other(path)
+        if text is not None and may_run_trials(text):
+            self._other_facts[key] = self.analyse_text(text, key, report_errors=False)[0]
 
     def _load_other(self, key: str) -> FileFacts | None:
         """Facts of a project file nobody named, analysed the first time the trial reaches it."""
         if key not in self._other_facts:
-            data = self._read_other(self._index.path(key)) if key in self._index else None
-            self._other_facts[key] = self._analyse_other(data, key) if data is not None else None
+            text = self._read_other(self._index.path(key)) if key in self._index else None
+            facts = self.analyse_text(text, key, report_errors=False)[0] if text else None
+            self._other_facts[key] = facts
         return self._other_facts[key]
 
-    def _read_other(self, path: Path) -> bytes | None:
-        """The bytes of a project file nobody named; None for what `load_path` would report."""
+    def _read_other(self, path: Path) -> str | None:
+        """The text of a project file nobody named; None for what `load_path` would report."""
         try:
             status = path.stat()
             if not stat.S_ISREG(status.st_mode) or status.st_size > self.settings.max_file_size:
                 return None
-            return path.read_bytes()
-        except OSError:
+            return decode_source(path.read_bytes()).text
+        except (OSError, SourceError):
             return None
-
-    def _analyse_other(self, data: bytes, key: str) -> FileFacts | None:
-        try:
-            text = decode_source(data).text
-        except SourceError:
-            return None
-        facts, _ = self.analyse_text(text, key, report_errors=False)
-        return facts
 
     def _findings(self, linted: LintedFile, project: ProjectModel) -> list[Finding]:
         if linted.problem is not None:

@@ -24,7 +24,7 @@ from optuna_lint.facts import (
     TrialHandoff,
     TrialStore,
 )
-from optuna_lint.imports import dotted_name
+from optuna_lint.imports import ImportTable, dotted_name
 from optuna_lint.syntax import (
     block,
     branch_exit,
@@ -418,7 +418,7 @@ def _last_binding_on_every_path(
     return found
 
 
-def _is_tensor(value: cst.BaseExpression, imports) -> bool:
+def _is_tensor(value: cst.BaseExpression, imports: ImportTable) -> bool:
     """Whether a value is evidently a torch tensor: a `torch.*` call or a tensor method on one,
     without `.item()`, `.tolist()` or `float(...)`."""
     if not isinstance(value, cst.Call):

@@ -14,7 +14,7 @@ brought in are loaded only when the trial reaches them, through the `load` calla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -303,12 +303,11 @@ class ProjectModel:
         functions annotated as taking a trial that no function of the project hands one to."""
         self._all_holders()
         holders = {objective.holder for objective in self.objectives(path)}
-        for function in self._functions_of(path).values():
-            if (path, function.qualname) in self._helpers:
-                continue
-            for parameter in function.parameters:
-                if parameter.annotation in TRIAL_ANNOTATIONS:
-                    holders.add(TrialHolder(path, function, parameter.name))
+        holders.update(
+            holder
+            for holder in _annotated_holders(path, self._functions_of(path).values())
+            if (path, holder.function.qualname) not in self._helpers
+        )
         return sorted(holders, key=lambda h: (h.function.span.start_offset, h.variable))
 
     def _all_holders(self) -> dict[str, list[TrialHolder]]:
@@ -316,10 +315,7 @@ class ProjectModel:
             return self._holders
         roots = [objective.holder for objective in self._all_objectives()]
         for path, facts in list(self.files.items()):
-            for function in facts.functions:
-                for parameter in function.parameters:
-                    if parameter.annotation in TRIAL_ANNOTATIONS:
-                        roots.append(TrialHolder(path, function, parameter.name))
+            roots.extend(_annotated_holders(path, facts.functions))
         found: dict[tuple[str, str, str], TrialHolder] = {}
         for root in roots:
             for holder, handed, _ in self._reached(root):
@@ -684,6 +680,14 @@ class ProjectModel:
                 if isinstance(resolved, ExternalTarget) and is_wanted(resolved.qualified):
                     return True
         return False
+
+
+def _annotated_holders(path: str, functions: Iterable[FunctionFacts]) -> Iterator[TrialHolder]:
+    """Functions with a parameter annotated as an Optuna trial, holding it there."""
+    for function in functions:
+        for parameter in function.parameters:
+            if parameter.annotation in TRIAL_ANNOTATIONS:
+                yield TrialHolder(path, function, parameter.name)
 
 
 def _runs_as_written(function: FunctionFacts) -> bool:

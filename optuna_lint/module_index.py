@@ -48,9 +48,6 @@ class ModuleIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._path_of
 
-    def keys(self) -> Iterable[str]:
-        return self._path_of.keys()
-
     def absolute(self, name: str, importer: str) -> str | None:
         """`name` with the leading dots of a relative import resolved against the importing
         module's package; None when it climbs above the top package."""
@@ -97,9 +94,6 @@ class ModuleIndex:
         if directory not in self._is_package:
             self._is_package[directory] = (directory / "__init__.py").is_file()
         return self._is_package[directory]
-
-    def module_name(self, key: str) -> str | None:
-        return self._package_name.get(key)
 
 
 def _root_relative_names(path: Path, root: Path) -> Iterable[str]:

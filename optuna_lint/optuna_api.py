@@ -47,8 +47,3 @@ def is_distributed_trial(qualified: str) -> bool:
     return qualified.startswith(_INTEGRATION_PACKAGES) and qualified.endswith(
         ".TorchDistributedTrial"
     )
-
-
-def is_optuna_name(qualified: str) -> bool:
-    """Whether a name lies in Optuna or its integration package (outside the linted tree)."""
-    return qualified == "optuna" or qualified.startswith(("optuna.", "optuna_integration"))

@@ -10,10 +10,9 @@ other modules, and a study in another module may run a named file's objective.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
-from optuna_lint.discovery import absolute_path, walk_python_files
+from optuna_lint.discovery import absolute_path
 
 PROJECT_MARKERS = ("pyproject.toml", ".git")
 
@@ -47,8 +46,3 @@ def may_run_trials(text: str) -> bool:
     hold neither, never the reverse.
     """
     return bool(_OPTIMIZE_CALL.search(text) or _TRIAL_ANNOTATION.search(text))
-
-
-def project_files(root: Path) -> Iterable[Path]:
-    """The Python files of a project, skipping what the linter never lints."""
-    return walk_python_files(root)

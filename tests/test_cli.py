@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import stat
@@ -248,3 +249,22 @@ def test_module_entry_point_and_console_script(in_tmp: Path) -> None:
     )
     assert result.returncode == 1
     assert [item["code"] for item in json.loads(result.stdout)] == ["OPL201"]
+
+
+@pytest.mark.slow
+def test_verbose_logs_the_timing_line_the_corpus_benchmark_reads(in_tmp: Path) -> None:
+    benchmark_path = Path(__file__).parent.parent / "benchmarks" / "real_corpus.py"
+    spec = importlib.util.spec_from_file_location("real_corpus", benchmark_path)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    (in_tmp / "a.py").write_text(UNFED)
+    (in_tmp / "b.py").write_text(CLEAN)
+    completed = subprocess.run(
+        [sys.executable, "-m", "optuna_lint", "check", "-v", "."],
+        capture_output=True,
+        text=True,
+    )
+    timing = benchmark.TIMING.search(completed.stderr)
+    assert timing is not None, completed.stderr
+    assert completed.stderr.count("optuna-lint: timing: 2 files analysed in ") == 1
+    assert all(float(timing.group(name)) >= 0 for name in ("analyse", "index", "link"))
