@@ -153,6 +153,9 @@ class FunctionFacts:
     # The body only passes, raises NotImplementedError or is `...`, or the method is abstract:
     # a placeholder for an implementation elsewhere.
     is_stub: bool = False
+    # Names of the functions and classes nested in this one that its code reads (calls,
+    # passes as callbacks, instantiates): the nested code that can run.
+    nested_uses: tuple[str, ...] = ()
     trial_calls: tuple[TrialCall, ...] = ()
     handoffs: tuple[TrialHandoff, ...] = ()
     escapes: tuple[TrialEscape, ...] = ()
@@ -164,6 +167,12 @@ class FunctionFacts:
     returned: tuple[str | None, ...] = ()  # each `return`'s value as a dotted name, else None
     attrs_after_checks: tuple[AttrAfterCheck, ...] = ()
     report_insertion: ReportInsertion | None = None
+
+    @property
+    def defined_name(self) -> str:
+        """The name the enclosing code uses the definition by: its own, or for a method its
+        class's."""
+        return self.class_name.rsplit(".", 1)[-1] if self.class_name else self.name
 
     @property
     def display_name(self) -> str:

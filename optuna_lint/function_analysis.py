@@ -33,7 +33,7 @@ from optuna_lint.syntax import (
     sub_block,
     target_names,
 )
-from optuna_lint.traversal import FunctionRecord, Placement
+from optuna_lint.traversal import FunctionRecord, Placement, RawHandoff
 
 if TYPE_CHECKING:
     from optuna_lint.gather import FactBuilder
@@ -254,6 +254,7 @@ class FunctionAnalysis:
             span=builder.span(record.node),
             is_lambda=isinstance(record.node, cst.Lambda),
             decorators=record.decorators,
+            nested_uses=tuple(sorted(self._nested_uses())),
             is_stub=record.is_stub,
             trial_calls=tuple(
                 TrialCall(
@@ -271,7 +272,7 @@ class FunctionAnalysis:
                     handoff.position,
                     handoff.keyword,
                     builder.span(handoff.call),
-                    passed_on=handoff.passed_on,
+                    passed_on=self._passed_on(handoff),
                     binding=handoff.binding,
                 )
                 for handoff in record.handoffs
@@ -313,6 +314,24 @@ class FunctionAnalysis:
                 dotted_name(r.value) if r.value is not None else None for r in record.returns
             ),
         )
+
+    def _passed_on(self, handoff: RawHandoff) -> bool:
+        """A call's result is passed on unless the call is a statement of its own, or its
+        result is bound to a name that nothing reads afterwards."""
+        if not handoff.passed_on:
+            return False
+        binding = handoff.binding
+        if binding is None or "." in binding:
+            return True
+        return binding in self.builder.reads_within[id(self.record)]
+
+    def _nested_uses(self) -> Iterator[str]:
+        """Names of the functions and classes defined in this function that its code (or code
+        nested in it) reads: the nested definitions that can run."""
+        reads = self.builder.reads_within[id(self.record)]
+        for record in self.builder.traversal.functions:
+            if record.parent is self.record and record.defined_name in reads:
+                yield record.defined_name
 
     def _flag_sources(self) -> Iterator[str]:
         """The flags tested before a raise, and for a local flag copied from an attribute

@@ -67,6 +67,7 @@ class FactBuilder:
 
     def build(self) -> FileFacts:
         traversal = self.traversal
+        self.reads_within = _reads_within(traversal.functions)
         analyses = [FunctionAnalysis(record, self) for record in traversal.functions]
         self.offsets = node_offsets(self.module, self._wanted_nodes(analyses))
 
@@ -301,6 +302,16 @@ class FactBuilder:
         if callee.kind in ("local", "qualified"):
             return ObjectiveRef("instance", callee=callee)
         return ObjectiveRef("unknown")
+
+
+def _reads_within(functions: list[FunctionRecord]) -> dict[int, set[str]]:
+    """For each function (by `id`), the names read by its code and by the functions nested in
+    it. The traversal lists a function before the functions nested in it."""
+    reads = {id(record): set(record.reads) for record in functions}
+    for record in reversed(functions):
+        if record.parent is not None:
+            reads[id(record.parent)] |= reads[id(record)]
+    return reads
 
 
 def _imports_of(scope: FunctionRecord | None, module_imports: ImportTable) -> ImportTable:

@@ -394,14 +394,18 @@ class ProjectModel:
                     pending.append((target, depth + 1, True))
 
     def _closures(self, holder: TrialHolder) -> Iterator[TrialHolder]:
-        """Nested functions that use the holder's variable by closure."""
+        """Nested functions that use the holder's variable by closure and can run: lambdas,
+        functions the enclosing function calls, passes on or instantiates (for methods of a
+        nested class), and decorated ones (a decorator registers them)."""
         head = holder.variable.split(".")[0]
         prefix = holder.function.qualname + "."
+        uses = set(holder.function.nested_uses)
         for function in self._functions_of(holder.path).values():
             if (
                 function.parent == holder.function.qualname
                 and function.qualname.startswith(prefix)
                 and not any(parameter.name == head for parameter in function.parameters)
+                and (function.is_lambda or function.decorators or function.defined_name in uses)
             ):
                 yield _with_function(holder, holder.path, function)
 

@@ -124,6 +124,8 @@ class FunctionRecord:
     variables: set[str] = field(default_factory=set)
     # Names declared `global` or `nonlocal`: binding them stores outside the function.
     outer_names: set[str] = field(default_factory=set)
+    # Names the function's own code reads (not those it only binds).
+    reads: set[str] = field(default_factory=set)
     imports: ImportTable | None = None  # the module's imports plus the function's own
     decorators: tuple[str, ...] = ()
     is_stub: bool = False
@@ -131,6 +133,12 @@ class FunctionRecord:
     @property
     def parameter_names(self) -> set[str]:
         return {parameter.name for parameter in self.parameters}
+
+    @property
+    def defined_name(self) -> str:
+        """The name the enclosing code uses the definition by: its own, or for a method its
+        class's."""
+        return self.class_name.rsplit(".", 1)[-1] if self.class_name else self.name
 
     @property
     def owner_class(self) -> str | None:
@@ -198,6 +206,7 @@ class Traversal(cst.CSTVisitor):
         self._tracked: dict[str, int] = {}
         self._tracked_by_function: dict[int, list[str]] = {}
         self._accounted: set[int] = set()  # nodes whose use is already understood
+        self._bound: set[int] = set()  # Name nodes that bind or label rather than read
         self._binding_of_value: dict[int, str] = {}
         self._module_lambda_count = 0
         self._outer_imports: list[ImportTable] = []
@@ -236,6 +245,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._accounted.add(id(node.name))
+        self._bound.add(id(node.name))
         self._note_binding(node.name.value, node, None, by_definition=True)
         qualname = node.name.value
         if self._function is not None:
@@ -251,6 +261,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._accounted.add(id(node.name))
+        self._bound.add(id(node.name))
         self._note_binding(node.name.value, node, None, by_definition=True)
         in_class_body = bool(self._classes) and (
             self._function is None or self._classes[-1].startswith(self._function.qualname + ".")
@@ -335,6 +346,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_Param(self, node: cst.Param) -> None:
         self._accounted.add(id(node.name))
+        self._bound.add(id(node.name))
 
     # Statement structure ------------------------------------------------------------------
 
@@ -365,6 +377,7 @@ class Traversal(cst.CSTVisitor):
         self._place_block(node, "body", node.body)
         if node.orelse is not None:
             self._place_block(node, "orelse", node.orelse.body)
+        self._mark_bound(node.target)
         for name in target_names(node.target):
             self._note_binding(name, node, None)
         function = self._function
@@ -404,6 +417,7 @@ class Traversal(cst.CSTVisitor):
         self._place_block(node, "body", node.body)
         for item in node.items:
             if item.asname is not None:
+                self._mark_bound(item.asname.name)
                 for name in target_names(item.asname.name):
                     self._note_binding(name, node, None)
 
@@ -428,6 +442,7 @@ class Traversal(cst.CSTVisitor):
         for index, handler in enumerate(node.handlers):
             self._place_block(node, f"handler{index}", handler.body)
             if handler.name is not None:
+                self._mark_bound(handler.name.name)
                 for name in target_names(handler.name.name):
                     self._note_binding(name, node, None)
         if node.orelse is not None:
@@ -468,6 +483,7 @@ class Traversal(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._accounted.add(id(target.target))
+            self._mark_bound(target.target)
             name = dotted_name(target.target)
             if name is not None:
                 self._binding_of_value[id(node.value)] = name
@@ -479,6 +495,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._accounted.add(id(node.target))
+        self._mark_bound(node.target)
         if node.value is None:
             return
         name = dotted_name(node.target)
@@ -545,6 +562,7 @@ class Traversal(cst.CSTVisitor):
             self._note_binding(bound, self._current_statement(), None)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._mark_bound(node.target)
         for bound in target_names(node.target):
             self._note_binding(bound, self._current_statement(), node.value)
 
@@ -584,6 +602,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._accounted.add(id(node.attr))
+        self._bound.add(id(node.attr))
         if isinstance(node.value, cst.Name):
             self._accounted.add(id(node.value))
         elif self._self_attribute(node.value) is not None:
@@ -599,8 +618,20 @@ class Traversal(cst.CSTVisitor):
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self._accounted.add(id(node.keyword))
+            self._bound.add(id(node.keyword))
+
+    def _mark_bound(self, target: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            self._bound.add(id(target))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._mark_bound(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._mark_bound(target.value)
 
     def visit_Name(self, node: cst.Name) -> None:
+        if self._function is not None and id(node) not in self._bound:
+            self._function.reads.add(node.value)
         if node.value in self._tracked and id(node) not in self._accounted:
             function = self._function
             if function is not None and node.value not in function.escapes:

@@ -466,3 +466,60 @@ def test_instance_objective_calling_its_own_methods_is_followed() -> None:
         study.optimize(Objective(), n_trials=10)
         """
     assert codes_and_rows(code) == [("OPL101", 7)]
+
+
+NESTED = """\
+    import optuna
+
+    def objective(trial):
+        {decorator}def report(epoch, loss):
+            trial.report(loss, epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+
+        loss = 1.0
+        for epoch in range(10):
+            loss = loss / 2
+            {use}
+        return loss
+
+    optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+    """
+
+
+@pytest.mark.parametrize(
+    ("decorator", "use", "flagged"),
+    [
+        ("", "report(epoch, loss)", False),  # called
+        ("", "train(callback=report)", False),  # handed on as a callback
+        ("@engine.on('epoch_completed')\n        ", "pass", False),  # registered by a decorator
+        ("", "pass", True),  # defined and never used: it never runs
+    ],
+)
+def test_a_nested_function_counts_where_it_can_run(decorator: str, use: str, flagged: bool) -> None:
+    code = NESTED.format(decorator=decorator, use=use)
+    assert codes_and_rows(code) == ([("OPL101", 3)] if flagged else [])
+
+
+@pytest.mark.parametrize(
+    ("use", "flagged"),
+    [
+        ("trainer.fit(model, callbacks=[callback])", False),
+        ("trainer.fit(model)", True),  # bound to a name nothing reads: never passed on
+    ],
+)
+def test_an_integration_callback_bound_to_a_name_counts_when_the_name_is_used(
+    use: str, flagged: bool
+) -> None:
+    code = f"""\
+        import optuna
+        from optuna_integration import PyTorchLightningPruningCallback
+
+        def objective(trial):
+            callback = PyTorchLightningPruningCallback(trial, monitor="val_loss")
+            {use}
+            return 0.0
+
+        optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)
+        """
+    assert codes_and_rows(code) == ([("OPL101", 4)] if flagged else [])
