@@ -112,15 +112,17 @@ class MoveBeforeCheck:
 
 
 @dataclass(frozen=True)
-class AttrAfterCheck:
-    """A `<receiver>.set_user_attr(...)` call that runs after a prune check that can raise."""
+class CallAfterCheck:
+    """A call that stores a value (`trial.set_user_attr(...)`, or a metric sink such as
+    `mlflow.log_metric(...)`) and runs after a prune check that can raise."""
 
-    receiver: str
-    key: str | None  # the attribute name as written, when it is a plain string
+    receiver: str  # the trial variable of the check
+    key: str | None  # the attribute or metric name as written, when it is a plain string
     span: Span  # the call
     check_row: int
     stale_name: str  # a name read by the call whose value existed before the check
     move: MoveBeforeCheck | None  # set when moving the call is a safe fix
+    sink: str | None = None  # for a metric sink: "mlflow.log_metric", "SummaryWriter.add_scalar"
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ class FunctionFacts:
     flag_raises: tuple[str, ...] = ()  # names and attributes tested by an `if` that raises
     # TrialPruned: `if must_prune: raise ...`, `if callback.is_pruned: raise ...`
     returned: tuple[str | None, ...] = ()  # each `return`'s value as a dotted name, else None
-    attrs_after_checks: tuple[AttrAfterCheck, ...] = ()
+    attrs_after_checks: tuple[CallAfterCheck, ...] = ()  # `<trial>.set_user_attr(...)`
+    sinks_after_checks: tuple[CallAfterCheck, ...] = ()  # metric sinks
     report_insertion: ReportInsertion | None = None
 
     @property

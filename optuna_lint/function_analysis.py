@@ -8,12 +8,13 @@ it sits at, and "runs after" is read from those paths, never from line numbers.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from optuna_lint.facts import (
-    AttrAfterCheck,
+    CallAfterCheck,
     FunctionFacts,
     MoveBeforeCheck,
     PruneCheck,
@@ -48,6 +49,19 @@ _LITERAL_NAMES = frozenset({"True", "False", "None"})
 _TENSOR_TO_PYTHON = frozenset({"item", "tolist"})
 
 
+@dataclass(frozen=True)
+class _AfterCheck:
+    """A call that stores a value and runs after a prune check, with what a fix needs."""
+
+    receiver: str  # the trial the check is on
+    call: cst.Call
+    statement: cst.CSTNode
+    check: cst.If
+    stale_name: str
+    movable: bool
+    sink: str | None
+
+
 class FunctionAnalysis:
     """Facts about one function that need more than one node at a time."""
 
@@ -61,6 +75,7 @@ class FunctionAnalysis:
             for receiver, node, loops in record.checks
         ]
         self.attr_candidates = list(self._attr_candidates())
+        self.sink_candidates = list(self._sink_candidates())
         self.report_plan = self._report_plan()
 
     # Prune checks
@@ -123,31 +138,54 @@ class FunctionAnalysis:
 
     # set_user_attr after a check
 
-    def _attr_candidates(self) -> Iterator[tuple[str, cst.Call, cst.CSTNode, cst.If, str, bool]]:
+    def _attr_candidates(self) -> Iterator[_AfterCheck]:
+        """`<trial>.set_user_attr(...)` calls after a check on that same trial."""
         for trial_call in self.record.trial_calls:
-            statement = trial_call.statement
-            if (
-                trial_call.method != "set_user_attr"
-                or statement is None
-                or self._in_finally(statement)
-            ):
-                continue
-            checks = [
-                (check, point)
-                for check_receiver, check, _, point in self.checks
-                if check_receiver == trial_call.receiver
-                and point is not None
-                and self._is_after(point, statement)
-            ]
-            if not checks:
-                continue
-            # The nearest check before the call decides: the one a pruned trial raises at last.
-            check, point = checks[-1]
-            stale = self._stale_name(trial_call.call, point)
-            if stale is None:
-                continue
-            movable = point is check and self._same_block(check, statement)
-            yield trial_call.receiver, trial_call.call, statement, check, stale, movable
+            if trial_call.method == "set_user_attr":
+                yield from self._after_check(
+                    trial_call.call, trial_call.statement, trial_call.receiver, None
+                )
+
+    def _sink_candidates(self) -> Iterator[_AfterCheck]:
+        """Metric sinks after a check on any trial: `mlflow.log_metric`, `wandb.log`,
+        `add_scalar(s)` on a TensorBoard writer, `set_user_attr` on a study."""
+        for sink_call in self.record.sink_calls:
+            sink = self.builder.sink_name(sink_call, self.record)
+            if sink is not None:
+                yield from self._after_check(sink_call.call, sink_call.statement, None, sink)
+        for trial_call in self.record.trial_calls:
+            if trial_call.method == "set_user_attr" and self.builder.is_study(trial_call.receiver):
+                yield from self._after_check(
+                    trial_call.call, trial_call.statement, None, "Study.set_user_attr"
+                )
+
+    def _after_check(
+        self,
+        call: cst.Call,
+        statement: cst.CSTNode | None,
+        receiver: str | None,
+        sink: str | None,
+    ) -> Iterator[_AfterCheck]:
+        """The call, when it runs after a check (on `receiver`, or on any trial) that can
+        raise, and stores a value computed before that check."""
+        if statement is None or self._in_finally(statement):
+            return
+        checks = [
+            (check_receiver, check, point)
+            for check_receiver, check, _, point in self.checks
+            if (receiver is None or check_receiver == receiver)
+            and point is not None
+            and self._is_after(point, statement)
+        ]
+        if not checks:
+            return
+        # The nearest check before the call decides: the one a pruned trial raises at last.
+        check_receiver, check, point = checks[-1]
+        stale = self._stale_name(call, point)
+        if stale is None:
+            return
+        movable = point is check and self._same_block(check, statement)
+        yield _AfterCheck(check_receiver, call, statement, check, stale, movable, sink)
 
     def _stale_name(self, call: cst.Call, point: cst.CSTNode) -> str | None:
         """A name the call reads whose value was computed before the check, if the call only
@@ -233,11 +271,11 @@ class FunctionAnalysis:
         for _, check, loops, _ in self.checks:
             yield check
             yield from loops
-        for _, call, statement, check, _, movable in self.attr_candidates:
-            yield call
-            if movable:
-                yield statement
-                yield self._insertion_statement(check)
+        for candidate in (*self.attr_candidates, *self.sink_candidates):
+            yield candidate.call
+            if candidate.movable:
+                yield candidate.statement
+                yield self._insertion_statement(candidate.check)
         if self.report_plan is not None:
             loop, _, _, last_statement = self.report_plan
             yield last_statement
@@ -297,22 +335,25 @@ class FunctionAnalysis:
                 )
                 for receiver, check, loops, point in self.checks
             ),
-            attrs_after_checks=tuple(
-                AttrAfterCheck(
-                    receiver=receiver,
-                    key=_literal_key(call),
-                    span=builder.span(call),
-                    check_row=builder.span(check).start.row,
-                    stale_name=stale,
-                    move=self._move(statement, check) if movable else None,
-                )
-                for receiver, call, statement, check, stale, movable in self.attr_candidates
-            ),
+            attrs_after_checks=tuple(map(self._call_after_check, self.attr_candidates)),
+            sinks_after_checks=tuple(map(self._call_after_check, self.sink_candidates)),
             report_insertion=self._report_insertion(),
             flag_raises=tuple(self._flag_sources()),
             returned=tuple(
                 dotted_name(r.value) if r.value is not None else None for r in record.returns
             ),
+        )
+
+    def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:
+        builder = self.builder
+        return CallAfterCheck(
+            receiver=candidate.receiver,
+            key=_literal_key(candidate.call),
+            span=builder.span(candidate.call),
+            check_row=builder.span(candidate.check).start.row,
+            stale_name=candidate.stale_name,
+            move=self._move(candidate.statement, candidate.check) if candidate.movable else None,
+            sink=candidate.sink,
         )
 
     def _passed_on(self, handoff: RawHandoff) -> bool:

@@ -23,13 +23,20 @@ from optuna_lint.facts import (
 from optuna_lint.findings import Location, Span
 from optuna_lint.function_analysis import FunctionAnalysis
 from optuna_lint.imports import ImportTable
-from optuna_lint.optuna_api import OPTUNA_PRUNERS, PARTIAL, PRUNERS_MODULE, TRIAL_PRUNED
+from optuna_lint.optuna_api import (
+    OPTUNA_PRUNERS,
+    PARTIAL,
+    PRUNERS_MODULE,
+    SUMMARY_WRITERS,
+    TRIAL_PRUNED,
+)
 from optuna_lint.positions import NodeOffsets, node_offsets
 from optuna_lint.source import LineIndex
 from optuna_lint.syntax import argument, literal_bool, literal_int, literal_string
 from optuna_lint.traversal import (
     FunctionRecord,
     RawOptimize,
+    RawSinkCall,
     RawStudy,
     Traversal,
     top_level_imports,
@@ -185,6 +192,27 @@ class FactBuilder:
         if len(distinct) != 1 or values[0] is None:
             return None
         return values[0], scope
+
+    # Metric sinks
+
+    def sink_name(self, sink_call: RawSinkCall, scope: FunctionRecord) -> str | None:
+        """What a possible metric sink is: the function's name, or `SummaryWriter.<method>`
+        when it is called on a name bound to a TensorBoard writer; None otherwise."""
+        if sink_call.receiver is None:
+            return sink_call.sink
+        if "." in sink_call.receiver:
+            return None
+        found = self._value_of(sink_call.receiver, scope)
+        value = found[0] if found is not None else None
+        if isinstance(value, cst.Call):
+            imports = _imports_of(found[1], self.imports)
+            if imports.resolve_expression(value.func) in SUMMARY_WRITERS:
+                return f"SummaryWriter.{sink_call.sink}"
+        return None
+
+    def is_study(self, name: str) -> bool:
+        """Whether a name or attribute is bound to a study created or loaded in this file."""
+        return any(raw.binding == name for raw in self.traversal.studies)
 
     # Studies and pruners
 

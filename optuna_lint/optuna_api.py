@@ -24,6 +24,18 @@ TRIAL_METHODS = frozenset({"report", "should_prune", "set_user_attr"})
 TRIAL_PRUNED = "optuna.TrialPruned"
 STUDY_FACTORIES = {"optuna.create_study": "create_study", "optuna.load_study": "load_study"}
 TRIAL_ANNOTATIONS = frozenset({"optuna.Trial"})
+
+# Calls that log metrics somewhere other than the trial: a call of one of these functions, or
+# `add_scalar(s)` on a TensorBoard writer, or `set_user_attr` on a study.
+METRIC_SINK_FUNCTIONS = frozenset({"mlflow.log_metric", "mlflow.log_metrics", "wandb.log"})
+SUMMARY_WRITERS = frozenset(
+    {
+        "torch.utils.tensorboard.SummaryWriter",
+        "torch.utils.tensorboard.writer.SummaryWriter",
+        "tensorboardX.SummaryWriter",
+    }
+)
+SCALAR_METHODS = frozenset({"add_scalar", "add_scalars"})
 PARTIAL = "functools.partial"
 
 _INTEGRATION_PACKAGES = ("optuna.integration.", "optuna_integration.")

@@ -21,8 +21,10 @@ import libcst as cst
 from optuna_lint.facts import MODULE_SCOPE, CalleeRef, Parameter
 from optuna_lint.imports import ImportTable, dotted_name
 from optuna_lint.optuna_api import (
+    METRIC_SINK_FUNCTIONS,
     OPTUNA_PRUNERS,
     PRUNERS_MODULE,
+    SCALAR_METHODS,
     STUDY_FACTORIES,
     TRIAL_METHODS,
     is_distributed_trial,
@@ -89,6 +91,17 @@ class RawTrialCall:
 
 
 @dataclass
+class RawSinkCall:
+    """A call that may log a metric: `sink` names it, `receiver` is what a method is called on
+    (whether it is a TensorBoard writer is decided once every assignment is known)."""
+
+    sink: str
+    receiver: str | None
+    call: cst.Call
+    statement: cst.CSTNode | None
+
+
+@dataclass
 class RawHandoff:
     variable: str
     callee: CalleeRef
@@ -108,6 +121,7 @@ class FunctionRecord:
     parent: FunctionRecord | None
     parameters: list[Parameter]
     trial_calls: list[RawTrialCall] = field(default_factory=list)
+    sink_calls: list[RawSinkCall] = field(default_factory=list)
     handoffs: list[RawHandoff] = field(default_factory=list)
     escapes: dict[str, cst.CSTNode] = field(default_factory=dict)
     stores: list[tuple[str, str, cst.Assign]] = field(default_factory=list)
@@ -639,11 +653,12 @@ class Traversal(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self._function
+        qualified = self.imports.resolve_expression(node.func)
         if function is not None:
             self._note_trial_call(function, node)
             self._note_handoffs(function, node)
+            self._note_sink_call(function, node, qualified)
 
-        qualified = self.imports.resolve_expression(node.func)
         binding = self._binding_of_value.get(id(node))
         if qualified in STUDY_FACTORIES:
             self.studies.append(RawStudy(node, function, STUDY_FACTORIES[qualified], binding))
@@ -669,6 +684,17 @@ class Traversal(cst.CSTVisitor):
                     tuple(function.loops),
                 )
             )
+
+    def _note_sink_call(
+        self, function: FunctionRecord, node: cst.Call, qualified: str | None
+    ) -> None:
+        sink = receiver = None
+        if qualified in METRIC_SINK_FUNCTIONS:
+            sink = qualified
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in SCALAR_METHODS:
+            sink, receiver = node.func.attr.value, dotted_name(node.func.value)
+        if sink is not None:
+            function.sink_calls.append(RawSinkCall(sink, receiver, node, self._current_statement()))
 
     def _note_handoffs(self, function: FunctionRecord, node: cst.Call) -> None:
         position = 0

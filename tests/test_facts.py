@@ -354,3 +354,43 @@ def test_a_check_deferred_to_the_function_that_built_the_callback(tmp_path, monk
         (callback,) = [h for h in model.trial_holders("callbacks.py") if h.function.checks]
         assert callback.variable == "self.trial"
         assert model.check_raises(callback, callback.function.checks[0]) is raises
+
+
+def test_metric_sinks_after_a_prune_check() -> None:
+    facts = facts_of(
+        """\
+        import mlflow
+        import optuna
+        import wandb
+        from torch.utils.tensorboard import SummaryWriter
+
+        study = optuna.create_study()
+
+        def objective(trial):
+            writer = SummaryWriter()
+            logger = make_logger()
+            for epoch in range(10):
+                loss, acc = step()
+                trial.report(loss, epoch)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+                mlflow.log_metric("loss", loss, step=epoch)
+                wandb.log({"acc": acc})
+                writer.add_scalar("loss", loss, epoch)
+                logger.add_scalar("loss", loss, epoch)
+                study.set_user_attr("last_loss", loss)
+                mlflow.log_metric("test", evaluate())
+            return loss
+        """
+    )
+    objective = function(facts, "objective")
+    assert [
+        (s.sink, s.receiver, s.key, s.span.start.row, s.check_row, s.stale_name, s.move is not None)
+        for s in objective.sinks_after_checks
+    ] == [
+        ("mlflow.log_metric", "trial", '"loss"', 16, 14, "loss", True),
+        ("wandb.log", "trial", None, 17, 14, "acc", True),
+        ("SummaryWriter.add_scalar", "trial", '"loss"', 18, 14, "loss", True),
+        ("Study.set_user_attr", "trial", '"last_loss"', 20, 14, "loss", True),
+    ]
+    assert objective.attrs_after_checks == ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from optuna_lint.facts import AttrAfterCheck
+from optuna_lint.facts import CallAfterCheck
 from optuna_lint.findings import Applicability, Edit, Finding, Fix
 from optuna_lint.rules.base import Rule, RuleContext
 
@@ -62,7 +62,7 @@ class UserAttrAfterPruneCheck(Rule):
                 if call.receiver == holder.variable:
                     yield self._finding(call, context)
 
-    def _finding(self, call: AttrAfterCheck, context: RuleContext) -> Finding:
+    def _finding(self, call: CallAfterCheck, context: RuleContext) -> Finding:
         return Finding(
             code=self.code,
             name=self.name,
@@ -76,7 +76,7 @@ class UserAttrAfterPruneCheck(Rule):
             fix=self._fix(call),
         )
 
-    def _fix(self, call: AttrAfterCheck) -> Fix | None:
+    def _fix(self, call: CallAfterCheck) -> Fix | None:
         move = call.move
         if move is None:
             return None
