@@ -13,6 +13,7 @@ from optuna_lint import __version__
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.findings import Finding
 from optuna_lint.reporting import OUTPUT_FORMATS, concise_line, json_report, summary_line
+from optuna_lint.rule_docs import rule_page
 from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
@@ -212,19 +213,12 @@ def _show_rule(arguments: list[str]) -> int:
         known = ", ".join(RULES_BY_CODE)
         print(f"optuna-lint: error: `rule` takes one rule code ({known})", file=sys.stderr)
         return EXIT_ERROR
-    rule = RULES_BY_CODE[arguments[0].upper()]
-    print(f"# {rule.name} ({rule.code})\n")
-    print(_dedent_doc(rule.__doc__ or ""))
+    print(rule_page(RULES_BY_CODE[arguments[0].upper()]), end="")
     return EXIT_CLEAN
 
 
 def _list_rules() -> int:
+    width = max(len(rule.name) for rule in ALL_RULES)
     for rule in ALL_RULES:
-        print(f"{rule.code}  {rule.name:<32} fix: {rule.fix_availability}")
+        print(f"{rule.code}  {rule.name:<{width}}  fix: {rule.fix_availability}")
     return EXIT_CLEAN
-
-
-def _dedent_doc(doc: str) -> str:
-    import inspect
-
-    return inspect.cleandoc(doc)

@@ -28,6 +28,8 @@ class Rule:
 
     code: ClassVar[str]
     name: ClassVar[str]
+    summary: ClassVar[str]  # when it fires, for the rules table
+    fix_summary: ClassVar[str] = "none"  # what its fix does, for the rules table
     # "none", "safe", "unsafe" or "sometimes": which fixes the rule can offer.
     fix_availability: ClassVar[str] = "none"
 

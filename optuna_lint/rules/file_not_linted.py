@@ -33,6 +33,11 @@ class FileNotLintedRule(Rule):
 
     code = "OPL002"
     name = "file-not-linted"
+    summary = (
+        "the file cannot be read, is not a regular file, is larger than `--max-file-size`, or "
+        "nests brackets / chains operators too deeply for the parser to be safe"
+    )
+    fix_summary = "none"
 
     def finding(self, filename: str, reason: str) -> Finding:
         return Finding(

@@ -69,6 +69,13 @@ class PrunerNeverFed(Rule):
 
     code = "OPL101"
     name = "pruner-never-fed"
+    summary = (
+        "a study has a pruner (not `NopPruner`) but its objective never calls `report` or "
+        "`should_prune`, itself or anywhere the trial goes in the project"
+    )
+    fix_summary = (
+        "unsafe: report the returned value at the training loop's index, then check and raise"
+    )
     fix_availability = "unsafe"
 
     def check(self, context: RuleContext) -> Iterator[Finding]:

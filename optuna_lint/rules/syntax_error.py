@@ -36,6 +36,8 @@ class SyntaxErrorRule(Rule):
 
     code = "OPL001"
     name = "syntax-error"
+    summary = "the file cannot be decoded or parsed; the other files are still linted"
+    fix_summary = "none"
 
     def finding(self, filename: str, reason: str, row: int, column: int) -> Finding:
         location = Location(row, column)

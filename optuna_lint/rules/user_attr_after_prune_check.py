@@ -54,6 +54,13 @@ class UserAttrAfterPruneCheck(Rule):
 
     code = "OPL201"
     name = "user-attr-after-prune-check"
+    summary = (
+        "`trial.set_user_attr(...)` runs after a prune check that can raise and stores values "
+        "computed before it"
+    )
+    fix_summary = (
+        "safe when in the check's block: move the call before the check (before its `report`)"
+    )
     fix_availability = "sometimes"
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
