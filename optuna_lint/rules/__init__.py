@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from optuna_lint.rules.base import Rule, RuleContext
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
+from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
@@ -16,6 +17,7 @@ ALL_RULES: tuple[Rule, ...] = (
     FILE_NOT_LINTED,
     PrunerNeverFed(),
     UserAttrAfterPruneCheck(),
+    MetricLoggedAfterPruneCheck(),
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
 

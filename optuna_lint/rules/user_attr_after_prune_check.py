@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from optuna_lint.facts import CallAfterCheck
+from optuna_lint.facts import CallAfterCheck, FunctionFacts
 from optuna_lint.findings import Applicability, Edit, Finding, Fix
 from optuna_lint.rules.base import Rule, RuleContext
 
@@ -65,22 +65,25 @@ class UserAttrAfterPruneCheck(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for holder in context.project.trial_holders(context.path):
-            for call in holder.function.attrs_after_checks:
+            for call in self.calls(holder.function):
                 if call.receiver == holder.variable:
-                    yield self._finding(call, context)
+                    yield Finding(
+                        code=self.code,
+                        name=self.name,
+                        message=self.message(call),
+                        filename=context.display_path,
+                        span=call.span,
+                        fix=self._fix(call),
+                    )
 
-    def _finding(self, call: CallAfterCheck, context: RuleContext) -> Finding:
-        return Finding(
-            code=self.code,
-            name=self.name,
-            message=(
-                f"`{call.receiver}.set_user_attr({call.key or '...'}, ...)` runs after the prune "
-                f"check on line {call.check_row}: a pruned trial raises there and never stores "
-                f"`{call.stale_name}`"
-            ),
-            filename=context.display_path,
-            span=call.span,
-            fix=self._fix(call),
+    def calls(self, function: FunctionFacts) -> tuple[CallAfterCheck, ...]:
+        return function.attrs_after_checks
+
+    def message(self, call: CallAfterCheck) -> str:
+        return (
+            f"`{call.receiver}.set_user_attr({call.key or '...'}, ...)` runs after the prune "
+            f"check on line {call.check_row}: a pruned trial raises there and never stores "
+            f"`{call.stale_name}`"
         )
 
     def _fix(self, call: CallAfterCheck) -> Fix | None:

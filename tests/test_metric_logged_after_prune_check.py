@@ -1,0 +1,99 @@
+"""OPL202: metric sinks that run after the prune check."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import assert_fix, lint
+
+TEMPLATE = """\
+    import mlflow
+    import optuna
+    import wandb
+    from torch.utils.tensorboard import SummaryWriter
+
+    def objective(trial: optuna.Trial):
+        writer = SummaryWriter()
+        for epoch in range(10):
+            loss = train_epoch()
+            trial.report(loss, epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+            {sink}
+        return loss
+    """
+
+
+@pytest.mark.parametrize(
+    ("sink", "message"),
+    [
+        (
+            'mlflow.log_metric("loss", loss, step=epoch)',
+            '`mlflow.log_metric("loss", ...)` runs after the prune check on line 11: a pruned '
+            "trial raises there and never logs `loss`",
+        ),
+        (
+            'wandb.log({"loss": loss})',
+            "`wandb.log(...)` runs after the prune check on line 11: a pruned trial raises "
+            "there and never logs `loss`",
+        ),
+        (
+            'writer.add_scalar("loss", loss, epoch)',
+            '`SummaryWriter.add_scalar("loss", ...)` runs after the prune check on line 11: a '
+            "pruned trial raises there and never logs `loss`",
+        ),
+    ],
+)
+def test_sink_after_the_check_is_reported(sink: str, message: str) -> None:
+    assert lint(TEMPLATE.format(sink=sink)) == [("OPL202", 13, 9, message)]
+
+
+@pytest.mark.parametrize(
+    "sink",
+    [
+        'logger.add_scalar("loss", loss, epoch)',  # not known to be a TensorBoard writer
+        'mlflow.log_metric("test", evaluate(model))',  # computed after the check
+        'mlflow.log_param("epochs", 10)',  # not a metric sink
+        "print(loss)",
+    ],
+)
+def test_other_calls_after_the_check_are_silent(sink: str) -> None:
+    assert lint(TEMPLATE.format(sink=sink)) == []
+
+
+def test_sink_in_finally_is_silent() -> None:
+    code = """\
+        import mlflow
+        import optuna
+
+        def objective(trial: optuna.Trial):
+            loss = 1.0
+            try:
+                trial.report(loss, 0)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+            finally:
+                mlflow.log_metric("loss", loss)
+            return loss
+        """
+    assert lint(code) == []
+
+
+def test_fix_moves_the_sink_before_the_report() -> None:
+    before = TEMPLATE.format(sink='mlflow.log_metric("loss", loss, step=epoch)')
+    after = before.replace(
+        """\
+            trial.report(loss, epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+            mlflow.log_metric("loss", loss, step=epoch)
+""",
+        """\
+            mlflow.log_metric("loss", loss, step=epoch)
+            trial.report(loss, epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+""",
+    )
+    assert after != before
+    assert_fix(before, after)
