@@ -46,6 +46,10 @@ class TrialCall:
     method: str
     span: Span
     loops: tuple[int, ...] = ()  # start offsets of the loops around the call, outermost first
+    # When the call is a statement of its own: where its line ends (after the newline), and
+    # the line's indentation, for fixes that add lines after it.
+    statement_end: int | None = None
+    indent: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class ReportInsertion:
     step: str  # the loop index
     newline: str
     lead: str = ""  # a newline to write first, when the loop ends the file without one
+    last_statement_start: int = 0  # where the last statement of the loop body starts
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from optuna_lint.syntax import (
     sub_block,
     target_names,
 )
-from optuna_lint.traversal import FunctionRecord, Placement, RawHandoff
+from optuna_lint.traversal import FunctionRecord, Placement, RawHandoff, RawTrialCall
 
 if TYPE_CHECKING:
     from optuna_lint.gather import FactBuilder
@@ -263,6 +263,8 @@ class FunctionAnalysis:
         for trial_call in record.trial_calls:
             yield trial_call.call
             yield from trial_call.loops
+            if _is_statement_of(trial_call.statement, trial_call.call):
+                yield trial_call.statement
         for handoff in record.handoffs:
             yield handoff.call
         yield from record.escapes.values()
@@ -294,15 +296,7 @@ class FunctionAnalysis:
             decorators=record.decorators,
             nested_uses=tuple(sorted(self._nested_uses())),
             is_stub=record.is_stub,
-            trial_calls=tuple(
-                TrialCall(
-                    call.receiver,
-                    call.method,
-                    builder.span(call.call),
-                    tuple(builder.start(loop) for loop in call.loops),
-                )
-                for call in record.trial_calls
-            ),
+            trial_calls=tuple(map(self._trial_call, record.trial_calls)),
             handoffs=tuple(
                 TrialHandoff(
                     handoff.variable,
@@ -342,6 +336,22 @@ class FunctionAnalysis:
             returned=tuple(
                 dotted_name(r.value) if r.value is not None else None for r in record.returns
             ),
+        )
+
+    def _trial_call(self, call: RawTrialCall) -> TrialCall:
+        builder = self.builder
+        statement_end, indent = None, ""
+        if _is_statement_of(call.statement, call.call):
+            offsets = builder.offsets[id(call.statement)]
+            statement_end = offsets.outer_end
+            indent = builder.indent_at(offsets.start)
+        return TrialCall(
+            call.receiver,
+            call.method,
+            builder.span(call.call),
+            tuple(builder.start(loop) for loop in call.loops),
+            statement_end,
+            indent,
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:
@@ -408,9 +418,7 @@ class FunctionAnalysis:
         value_name = self.record.returns[0].value.value
         text = self.builder.text
         offsets = self.builder.offsets
-        first = offsets[id(block(loop.body)[0])]
-        line_start = self.builder.lines.line_start(self.builder.lines.location(first.start)[0])
-        indent = text[line_start : first.start]
+        indent = self.builder.indent_at(offsets[id(block(loop.body)[0])].start)
         insert_at = offsets[id(last_statement)].outer_end
         return ReportInsertion(
             insert_at=insert_at,
@@ -422,7 +430,18 @@ class FunctionAnalysis:
             lead=""
             if text[:insert_at].endswith(("\n", "\r"))
             else self.builder.module.default_newline,
+            last_statement_start=offsets[id(last_statement)].start,
         )
+
+
+def _is_statement_of(statement: cst.CSTNode | None, call: cst.Call) -> bool:
+    """Whether `statement` is a line holding only the call."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and statement.body[0].value is call
+    )
 
 
 def _literal_key(call: cst.Call) -> str | None:

@@ -140,6 +140,10 @@ class FactBuilder:
             Location(*self.lines.location(offsets.end)),
         )
 
+    def indent_at(self, offset: int) -> str:
+        """The text from the start of the line holding `offset` up to it."""
+        return self.text[self.lines.line_start(self.lines.location(offset)[0]) : offset]
+
     def start(self, node: cst.CSTNode) -> int:
         return self.offsets[id(node)].start
 

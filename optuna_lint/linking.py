@@ -29,6 +29,7 @@ from optuna_lint.facts import (
     PruneCheck,
     PrunerRef,
     StudyFacts,
+    TrialCall,
     TrialHandoff,
 )
 from optuna_lint.module_index import ModuleIndex
@@ -187,9 +188,10 @@ class ProjectModel:
 
     def objectives(self, path: str) -> list[Objective]:
         """Objectives defined in `path`, one per study that runs them."""
-        return [objective for objective in self._all_objectives() if objective.path == path]
+        return [objective for objective in self.all_objectives() if objective.path == path]
 
-    def _all_objectives(self) -> list[Objective]:
+    def all_objectives(self) -> list[Objective]:
+        """Every objective of the project, one per study that runs it."""
         if self._objectives is None:
             self._objectives = []
             for caller_path, facts in list(self.files.items()):
@@ -313,7 +315,7 @@ class ProjectModel:
     def _all_holders(self) -> dict[str, list[TrialHolder]]:
         if self._holders is not None:
             return self._holders
-        roots = [objective.holder for objective in self._all_objectives()]
+        roots = [objective.holder for objective in self.all_objectives()]
         for path, facts in list(self.files.items()):
             roots.extend(_annotated_holders(path, facts.functions))
         found: dict[tuple[str, str, str], TrialHolder] = {}
@@ -330,6 +332,16 @@ class ProjectModel:
         return self._holders
 
     # Following the trial
+
+    def calls_reached(self, start: TrialHolder, method: str) -> list[tuple[TrialHolder, TrialCall]]:
+        """The calls of `method` on the trial wherever it goes from `start`, in the order the
+        holders are reached (`start` first), each holder's calls in source order."""
+        return [
+            (holder, call)
+            for holder, _, _ in self._reached(start)
+            for call in holder.function.trial_calls
+            if call.receiver == holder.variable and call.method == method
+        ]
 
     def trial_use(self, holder: TrialHolder) -> TrialUse:
         reports = checks = Answer.NO

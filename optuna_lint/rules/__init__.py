@@ -5,7 +5,9 @@ from __future__ import annotations
 from optuna_lint.rules.base import Rule, RuleContext
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
+from optuna_lint.rules.prune_check_without_report import PruneCheckWithoutReport
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
+from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
 
@@ -16,6 +18,8 @@ ALL_RULES: tuple[Rule, ...] = (
     SYNTAX_ERROR,
     FILE_NOT_LINTED,
     PrunerNeverFed(),
+    PruneCheckWithoutReport(),
+    ReportWithoutPruneCheck(),
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
 )
