@@ -103,6 +103,11 @@ class PruneCheck:
     exit: str = "falls_through"
     flags: tuple[str, ...] = ()  # names and attributes the branch sets to True
     loops: tuple[int, ...] = ()
+    # For fixes that make the branch raise: the statement it ends with (`return best`), and,
+    # for an indented branch, where its last line ends and how its lines are indented.
+    exit_span: Span | None = None
+    branch_end: int | None = None
+    branch_indent: str = ""
 
 
 @dataclass(frozen=True)

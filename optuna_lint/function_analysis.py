@@ -30,6 +30,7 @@ from optuna_lint.syntax import (
     block,
     branch_exit,
     flags_set_true,
+    last_statement,
     raises_trial_pruned,
     sub_block,
     target_names,
@@ -273,14 +274,21 @@ class FunctionAnalysis:
         for _, check, loops, _ in self.checks:
             yield check
             yield from loops
+            last = last_statement(check.body)
+            if last is not None:
+                yield last
+            statements = block(check.body)
+            if statements:
+                yield statements[0]
+                yield statements[-1]
         for candidate in (*self.attr_candidates, *self.sink_candidates):
             yield candidate.call
             if candidate.movable:
                 yield candidate.statement
                 yield self._insertion_statement(candidate.check)
         if self.report_plan is not None:
-            loop, _, _, last_statement = self.report_plan
-            yield last_statement
+            loop, _, _, last_in_loop = self.report_plan
+            yield last_in_loop
             yield block(loop.body)[0]
 
     def facts(self) -> FunctionFacts:
@@ -319,14 +327,7 @@ class FunctionAnalysis:
             ),
             aliases=tuple(TrialAlias(variable, alias) for variable, alias in record.aliases),
             checks=tuple(
-                PruneCheck(
-                    receiver,
-                    builder.span(check),
-                    point is not None,
-                    exit=self._exit(check, point),
-                    flags=tuple(flags_set_true(check.body)),
-                    loops=tuple(builder.start(loop) for loop in loops),
-                )
+                self._prune_check(receiver, check, loops, point)
                 for receiver, check, loops, point in self.checks
             ),
             attrs_after_checks=tuple(map(self._call_after_check, self.attr_candidates)),
@@ -336,6 +337,28 @@ class FunctionAnalysis:
             returned=tuple(
                 dotted_name(r.value) if r.value is not None else None for r in record.returns
             ),
+        )
+
+    def _prune_check(
+        self,
+        receiver: str,
+        check: cst.If,
+        loops: tuple[cst.CSTNode, ...],
+        point: cst.If | None,
+    ) -> PruneCheck:
+        builder = self.builder
+        last = last_statement(check.body)
+        statements = block(check.body)
+        return PruneCheck(
+            receiver,
+            builder.span(check),
+            point is not None,
+            exit=self._exit(check, point),
+            flags=tuple(flags_set_true(check.body)),
+            loops=tuple(builder.start(loop) for loop in loops),
+            exit_span=builder.span(last) if last is not None else None,
+            branch_end=builder.offsets[id(statements[-1])].outer_end if statements else None,
+            branch_indent=builder.indent_at(builder.start(statements[0])) if statements else "",
         )
 
     def _trial_call(self, call: RawTrialCall) -> TrialCall:

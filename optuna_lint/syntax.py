@@ -146,16 +146,29 @@ def flags_set_true(suite: cst.CSTNode) -> Iterator[str]:
                         yield name
 
 
-def branch_exit(suite: cst.CSTNode) -> str:
-    """How a block ends: "raise", "return", "break", "continue", or "falls_through"."""
+_EXIT_KINDS = {
+    cst.Raise: "raise",
+    cst.Return: "return",
+    cst.Break: "break",
+    cst.Continue: "continue",
+    cst.Pass: "pass",
+}
+
+
+def last_statement(suite: cst.CSTNode) -> cst.CSTNode | None:
+    """The statement a block ends with: the last small statement of its last line, or its
+    last compound statement."""
     statements = suite_statements(suite)
     if not statements:
-        return "falls_through"
+        return None
     last = statements[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        last = last.body[-1]
-    kinds = {cst.Raise: "raise", cst.Return: "return", cst.Break: "break", cst.Continue: "continue"}
-    for node_type, kind in kinds.items():
+    return last.body[-1] if isinstance(last, cst.SimpleStatementLine) else last
+
+
+def branch_exit(suite: cst.CSTNode) -> str:
+    """How a block ends: "raise", "return", "break", "continue", "pass", or "falls_through"."""
+    last = last_statement(suite)
+    for node_type, kind in _EXIT_KINDS.items():
         if isinstance(last, node_type):
             return kind
     return "falls_through"

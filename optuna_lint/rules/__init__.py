@@ -5,6 +5,7 @@ from __future__ import annotations
 from optuna_lint.rules.base import Rule, RuleContext
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
+from optuna_lint.rules.prune_check_without_raise import PruneCheckWithoutRaise
 from optuna_lint.rules.prune_check_without_report import PruneCheckWithoutReport
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
@@ -20,6 +21,7 @@ ALL_RULES: tuple[Rule, ...] = (
     PrunerNeverFed(),
     PruneCheckWithoutReport(),
     ReportWithoutPruneCheck(),
+    PruneCheckWithoutRaise(),
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
 )
