@@ -144,6 +144,8 @@ class ProjectModel:
         self._helpers: set[tuple[str, str]] = set()
         self._resolved: dict[tuple, Target | None] = {}
         self._mros: dict[tuple[str, str], list[tuple[str, ClassFacts]]] = {}
+        self._reaching: dict[str, list[Objective]] | None = None
+        self._calls_reached: dict[tuple, list[tuple[TrialHolder, TrialCall]]] = {}
 
     # Files
 
@@ -200,6 +202,16 @@ class ProjectModel:
                     if objective is not None:
                         self._objectives.append(objective)
         return self._objectives
+
+    def objectives_reaching(self, path: str) -> list[Objective]:
+        """Objectives, defined anywhere, whose trial reaches a function of `path`."""
+        if self._reaching is None:
+            self._reaching = {}
+            for objective in self.all_objectives():
+                paths = {holder.path for holder, _, _ in self._reached(objective.holder)}
+                for reached_path in sorted(paths):
+                    self._reaching.setdefault(reached_path, []).append(objective)
+        return self._reaching.get(path, [])
 
     def _objective(self, path: str, facts: FileFacts, call: OptimizeCall) -> Objective | None:
         study = self._study_of(facts, call)
@@ -336,12 +348,15 @@ class ProjectModel:
     def calls_reached(self, start: TrialHolder, method: str) -> list[tuple[TrialHolder, TrialCall]]:
         """The calls of `method` on the trial wherever it goes from `start`, in the order the
         holders are reached (`start` first), each holder's calls in source order."""
-        return [
-            (holder, call)
-            for holder, _, _ in self._reached(start)
-            for call in holder.function.trial_calls
-            if call.receiver == holder.variable and call.method == method
-        ]
+        key = (start.path, start.function.qualname, start.variable, start.instance, method)
+        if key not in self._calls_reached:
+            self._calls_reached[key] = [
+                (holder, call)
+                for holder, _, _ in self._reached(start)
+                for call in holder.function.trial_calls
+                if call.receiver == holder.variable and call.method == method
+            ]
+        return self._calls_reached[key]
 
     def trial_use(self, holder: TrialHolder) -> TrialUse:
         reports = checks = Answer.NO

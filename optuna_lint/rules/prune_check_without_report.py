@@ -64,7 +64,7 @@ class PruneCheckWithoutReport(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         reported: set[int] = set()
-        for objective in context.project.all_objectives():
+        for objective in context.project.objectives_reaching(context.path):
             if not self._applies(objective):
                 continue
             for holder, call in context.project.calls_reached(objective.holder, "should_prune"):

@@ -60,7 +60,7 @@ class ReportWithoutPruneCheck(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         reported: set[int] = set()
-        for objective in context.project.all_objectives():
+        for objective in context.project.objectives_reaching(context.path):
             if not self._applies(objective, context):
                 continue
             anchor = self._anchor(objective, context)
