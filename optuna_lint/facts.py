@@ -50,6 +50,18 @@ class TrialCall:
     # the line's indentation, for fixes that add lines after it.
     statement_end: int | None = None
     indent: str = ""
+    # `trial.should_prune() is True`: "is True", "is not False"...; and the comparison's span.
+    identity: str | None = None
+    comparison_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class UnraisedTrialPruned:
+    """`return TrialPruned(...)` or `yield TrialPruned(...)`: the exception made, not raised."""
+
+    keyword: str  # "return" or "yield"
+    span: Span  # the `TrialPruned(...)` call
+    keyword_start: int  # where the `return`/`yield` keyword starts
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,7 @@ class FunctionFacts:
     flag_raises: tuple[str, ...] = ()  # names and attributes tested by an `if` that raises
     # TrialPruned: `if must_prune: raise ...`, `if callback.is_pruned: raise ...`
     returned: tuple[str | None, ...] = ()  # each `return`'s value as a dotted name, else None
+    unraised_trial_pruned: tuple[UnraisedTrialPruned, ...] = ()
     attrs_after_checks: tuple[CallAfterCheck, ...] = ()  # `<trial>.set_user_attr(...)`
     sinks_after_checks: tuple[CallAfterCheck, ...] = ()  # metric sinks
     report_insertion: ReportInsertion | None = None

@@ -24,6 +24,7 @@ from optuna_lint.facts import (
     TrialEscape,
     TrialHandoff,
     TrialStore,
+    UnraisedTrialPruned,
 )
 from optuna_lint.imports import ImportTable, dotted_name
 from optuna_lint.syntax import (
@@ -266,6 +267,11 @@ class FunctionAnalysis:
             yield from trial_call.loops
             if _is_statement_of(trial_call.statement, trial_call.call):
                 yield trial_call.statement
+            if trial_call.comparison is not None:
+                yield trial_call.comparison
+        for _, node, call in record.unraised_trial_pruned:
+            yield node
+            yield call
         for handoff in record.handoffs:
             yield handoff.call
         yield from record.escapes.values()
@@ -337,6 +343,10 @@ class FunctionAnalysis:
             returned=tuple(
                 dotted_name(r.value) if r.value is not None else None for r in record.returns
             ),
+            unraised_trial_pruned=tuple(
+                UnraisedTrialPruned(keyword, builder.span(call), builder.start(node))
+                for keyword, node, call in record.unraised_trial_pruned
+            ),
         )
 
     def _prune_check(
@@ -375,6 +385,8 @@ class FunctionAnalysis:
             tuple(builder.start(loop) for loop in call.loops),
             statement_end,
             indent,
+            call.identity,
+            builder.span(call.comparison) if call.comparison is not None else None,
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:

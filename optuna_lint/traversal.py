@@ -33,6 +33,8 @@ from optuna_lint.syntax import (
     argument,
     block,
     is_bare_expression,
+    is_trial_pruned,
+    literal_bool,
     raises_trial_pruned,
     should_prune_receiver,
     target_names,
@@ -88,6 +90,9 @@ class RawTrialCall:
     call: cst.Call
     statement: cst.CSTNode | None
     loops: tuple[cst.CSTNode, ...]
+    # `trial.should_prune() is True`: the comparison and its operator and literal.
+    comparison: cst.Comparison | None = None
+    identity: str | None = None
 
 
 @dataclass
@@ -131,6 +136,8 @@ class FunctionRecord:
     # (name, statement) for every binding of a plain name in this function's own body.
     bindings: list[tuple[str, cst.CSTNode]] = field(default_factory=list)
     returns: list[cst.Return] = field(default_factory=list)
+    # `return TrialPruned()` / `yield TrialPruned()`: (keyword, the statement or yield, the call)
+    unraised_trial_pruned: list[tuple[str, cst.CSTNode, cst.Call]] = field(default_factory=list)
     outer_for_loops: list[cst.For] = field(default_factory=list)
     loops: list[cst.CSTNode] = field(default_factory=list)  # the loops open at this point
     lambda_count: int = 0
@@ -224,6 +231,7 @@ class Traversal(cst.CSTVisitor):
         self._binding_of_value: dict[int, str] = {}
         self._module_lambda_count = 0
         self._outer_imports: list[ImportTable] = []
+        self._identity_tests: dict[int, tuple[cst.Comparison, str]] = {}
 
     # Scopes ----------------------------------------------------------------------------
 
@@ -611,6 +619,32 @@ class Traversal(cst.CSTVisitor):
     def visit_Return(self, node: cst.Return) -> None:
         if self._function is not None:
             self._function.returns.append(node)
+            self._note_unraised(node, "return", node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._function is not None and not isinstance(node.value, cst.From):
+            self._note_unraised(node, "yield", node.value)
+
+    def _note_unraised(
+        self, node: cst.CSTNode, keyword: str, value: cst.BaseExpression | None
+    ) -> None:
+        if isinstance(value, cst.Call) and is_trial_pruned(value.func, self.imports):
+            self._function.unraised_trial_pruned.append((keyword, node, value))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        """Notes `<trial>.should_prune() is True` (or `is not False`...)."""
+        left = node.left
+        if (
+            len(node.comparisons) == 1
+            and isinstance(left, cst.Call)
+            and isinstance(left.func, cst.Attribute)
+            and left.func.attr.value == "should_prune"
+        ):
+            target = node.comparisons[0]
+            operator = {cst.Is: "is", cst.IsNot: "is not"}.get(type(target.operator))
+            literal = literal_bool(target.comparator)
+            if operator is not None and literal is not None:
+                self._identity_tests[id(left)] = (node, f"{operator} {literal}")
 
     # Uses of variables that may hold the trial ----------------------------------------------
 
@@ -675,6 +709,7 @@ class Traversal(cst.CSTVisitor):
         receiver = dotted_name(node.func.value)
         if receiver is not None:
             self._accounted.add(id(node.func.value))
+            comparison, identity = self._identity_tests.get(id(node), (None, None))
             function.trial_calls.append(
                 RawTrialCall(
                     receiver,
@@ -682,6 +717,8 @@ class Traversal(cst.CSTVisitor):
                     node,
                     self._current_statement(),
                     tuple(function.loops),
+                    comparison,
+                    identity,
                 )
             )
 

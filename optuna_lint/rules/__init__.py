@@ -5,8 +5,11 @@ from __future__ import annotations
 from optuna_lint.rules.base import Rule, RuleContext
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
+from optuna_lint.rules.prune_check_compared_by_identity import PruneCheckComparedByIdentity
+from optuna_lint.rules.prune_check_result_unused import PruneCheckResultUnused
 from optuna_lint.rules.prune_check_without_raise import PruneCheckWithoutRaise
 from optuna_lint.rules.prune_check_without_report import PruneCheckWithoutReport
+from optuna_lint.rules.pruned_exception_not_raised import PrunedExceptionNotRaised
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
@@ -22,6 +25,9 @@ ALL_RULES: tuple[Rule, ...] = (
     PruneCheckWithoutReport(),
     ReportWithoutPruneCheck(),
     PruneCheckWithoutRaise(),
+    PruneCheckResultUnused(),
+    PrunedExceptionNotRaised(),
+    PruneCheckComparedByIdentity(),
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
 )

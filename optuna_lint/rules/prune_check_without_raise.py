@@ -91,8 +91,18 @@ class PruneCheckWithoutRaise(Rule):
             ]
             if any(_may_return_on_purpose(pruner) for pruner in pruners):
                 continue
+            # `return TrialPruned()` is OPL109's finding.
+            returned_exceptions = {
+                unraised.keyword_start for unraised in holder.function.unraised_trial_pruned
+            }
             for check in holder.function.checks:
-                if check.receiver == holder.variable and check.exit in _CONSEQUENCES:
+                if (
+                    check.receiver == holder.variable
+                    and check.exit in _CONSEQUENCES
+                    and not (
+                        check.exit_span and check.exit_span.start_offset in returned_exceptions
+                    )
+                ):
                     yield Finding(
                         code=self.code,
                         name=self.name,
