@@ -53,6 +53,7 @@ class TrialCall:
     # `trial.should_prune() is True`: "is True", "is not False"...; and the comparison's span.
     identity: str | None = None
     comparison_span: Span | None = None
+    guarded_by_directions: bool = False  # inside an `if` testing a study's `directions`
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,12 @@ class StudyFacts:
     study_name: str | None = None  # when a literal string
     has_storage: bool = False
     load_if_exists: bool | None = None  # when a literal
+    pruner_argument: Span | None = None  # the `pruner=...` keyword argument
+    pruner_value: Span | None = None  # its value
+    # What `pruner=` gets when it is not a pruner: "class" (a pruner class, not called; its
+    # name in `pruner_class`), "truthy" (True, a number, a string) or "falsy" (False, 0, "").
+    pruner_misuse: str | None = None
+    pruner_class: str | None = None
 
 
 @dataclass(frozen=True)

@@ -387,6 +387,7 @@ class FunctionAnalysis:
             indent,
             call.identity,
             builder.span(call.comparison) if call.comparison is not None else None,
+            call.guarded_by_directions,
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:

@@ -118,6 +118,16 @@ class FactBuilder:
             wanted.extend(analysis.wanted_nodes())
         wanted.extend(record.node for record in traversal.classes)
         wanted.extend(raw.call for raw in traversal.studies)
+        wanted.extend(
+            arg
+            for raw in traversal.studies
+            if (arg := _keyword_argument(raw.call, "pruner")) is not None
+        )
+        wanted.extend(
+            arg.value
+            for raw in traversal.studies
+            if (arg := _keyword_argument(raw.call, "pruner")) is not None
+        )
         wanted.extend(raw.call for raw in traversal.pruners)
         wanted.extend(raw.call for raw in traversal.optimize_calls)
         return wanted
@@ -221,7 +231,10 @@ class FactBuilder:
     # Studies and pruners
 
     def _study(self, raw: RawStudy) -> StudyFacts:
-        pruner = self._pruner_ref(argument(raw.call, 2, "pruner"), raw.scope, depth=0)
+        pruner_expression = argument(raw.call, 2, "pruner")
+        pruner = self._pruner_ref(pruner_expression, raw.scope, depth=0)
+        pruner_arg = _keyword_argument(raw.call, "pruner")
+        misuse, pruner_class = self._pruner_misuse(pruner_expression, raw.scope)
         return StudyFacts(
             scope=self.traversal.scope_name(raw.scope),
             class_name=raw.scope.owner_class if raw.scope else None,
@@ -233,7 +246,28 @@ class FactBuilder:
             study_name=literal_string(argument(raw.call, 99, "study_name")),
             has_storage=argument(raw.call, 99, "storage") is not None,
             load_if_exists=literal_bool(argument(raw.call, 99, "load_if_exists")),
+            pruner_argument=self.span(pruner_arg) if pruner_arg is not None else None,
+            pruner_value=self.span(pruner_arg.value) if pruner_arg is not None else None,
+            pruner_misuse=misuse,
+            pruner_class=pruner_class,
         )
+
+    def _pruner_misuse(
+        self, expression: cst.BaseExpression | None, scope: FunctionRecord | None
+    ) -> tuple[str | None, str | None]:
+        """What is wrong with a `pruner=` value that is not a pruner, if it is evidently not."""
+        if isinstance(expression, (cst.Name, cst.Attribute)):
+            qualified = _imports_of(scope, self.imports).resolve_expression(expression) or ""
+            module, _, name = qualified.rpartition(".")
+            if module == PRUNERS_MODULE and name in OPTUNA_PRUNERS:
+                return "class", name
+            if isinstance(expression, cst.Name) and expression.value in ("True", "False"):
+                return ("truthy" if expression.value == "True" else "falsy"), None
+        if isinstance(expression, (cst.Integer, cst.Float)):
+            return ("truthy" if expression.evaluated_value else "falsy"), None
+        if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)):
+            return ("truthy" if expression.evaluated_value else "falsy"), None
+        return None, None
 
     def _pruner_ref(
         self, expression: cst.BaseExpression | None, scope: FunctionRecord | None, depth: int
@@ -334,6 +368,13 @@ class FactBuilder:
         if callee.kind in ("local", "qualified"):
             return ObjectiveRef("instance", callee=callee)
         return ObjectiveRef("unknown")
+
+
+def _keyword_argument(call: cst.Call, keyword: str) -> cst.Arg | None:
+    return next(
+        (arg for arg in call.args if arg.keyword is not None and arg.keyword.value == keyword),
+        None,
+    )
 
 
 def _reads_within(functions: list[FunctionRecord]) -> dict[int, set[str]]:

@@ -288,6 +288,15 @@ class ProjectModel:
         chosen = same_scope if call.study_is_local else same_scope or candidates
         return chosen[-1] if chosen else None
 
+    def studies_named(self, name: str) -> list[tuple[str, StudyFacts]]:
+        """Studies created or loaded anywhere in the project under a literal `study_name`."""
+        return [
+            (path, study)
+            for path, facts in self.files.items()
+            for study in facts.studies
+            if study.study_name == name
+        ]
+
     # Pruners
 
     def pruner(self, path: str, pruner: PrunerRef) -> PrunerRef:

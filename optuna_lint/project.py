@@ -28,9 +28,10 @@ def project_root(path: Path, named: Path | None = None) -> Path:
     return absolute_path(named) if named is not None else start
 
 
-# A call of a method named `optimize`, allowing the spacing and line continuations Python
+# A call of a method named `optimize` (or of `create_study`, for rules that compare the
+# studies of a project by name), allowing the spacing and line continuations Python
 # allows between the name and its parenthesis.
-_OPTIMIZE_CALL = re.compile(r"\boptimize[\s\\]*\(")
+_OPTIMIZE_CALL = re.compile(r"\b(?:optimize|create_study)[\s\\]*\(")
 # A parameter annotation whose last dotted part is `Trial` (`trial: optuna.Trial`,
 # `t: "Trial"`, `t: (ot.Trial)`), or an import binding `Trial` under another name.
 _TRIAL_ANNOTATION = re.compile(r":[\s(\\'\"]*(?:\w+\s*\.\s*)*Trial\b|\bTrial\s+as\b")
@@ -38,7 +39,7 @@ _TRIAL_ANNOTATION = re.compile(r":[\s(\\'\"]*(?:\w+\s*\.\s*)*Trial\b|\bTrial\s+a
 
 def may_run_trials(text: str) -> bool:
     """Whether a file can hold what makes a function receive a trial from Optuna itself: an
-    `optimize` call, or a parameter annotated as a trial.
+    `optimize` call, or a parameter annotated as a trial; or a study created with a name.
 
     Every other file matters only when the trial is followed into it, and is loaded then. So
     the findings for a file do not depend on which other files of its project were named. The

@@ -93,6 +93,7 @@ class RawTrialCall:
     # `trial.should_prune() is True`: the comparison and its operator and literal.
     comparison: cst.Comparison | None = None
     identity: str | None = None
+    guarded_by_directions: bool = False  # inside `if len(study.directions) == 1:` and the like
 
 
 @dataclass
@@ -232,6 +233,8 @@ class Traversal(cst.CSTVisitor):
         self._module_lambda_count = 0
         self._outer_imports: list[ImportTable] = []
         self._identity_tests: dict[int, tuple[cst.Comparison, str]] = {}
+        # For each `if` open at this point, whether its test reads a study's `directions`.
+        self._direction_guards: list[bool] = []
 
     # Scopes ----------------------------------------------------------------------------
 
@@ -384,6 +387,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_If(self, node: cst.If) -> None:
         self._statements.append(node)
+        self._direction_guards.append(_mentions_directions(node.test))
         self._place_block(node, "body", node.body)
         if isinstance(node.orelse, cst.If):
             self.placements[id(node.orelse)] = Placement(node, "orelse", 0)
@@ -393,6 +397,7 @@ class Traversal(cst.CSTVisitor):
 
     def leave_If(self, original_node: cst.If) -> None:
         self._statements.pop()
+        self._direction_guards.pop()
 
     def visit_For(self, node: cst.For) -> None:
         self._statements.append(node)
@@ -719,6 +724,7 @@ class Traversal(cst.CSTVisitor):
                     tuple(function.loops),
                     comparison,
                     identity,
+                    any(self._direction_guards),
                 )
             )
 
@@ -861,3 +867,20 @@ def _is_stub(node: cst.FunctionDef) -> bool:
                 continue
         return False
     return True
+
+
+def _mentions_directions(test: cst.BaseExpression) -> bool:
+    """Whether an `if` test reads an attribute or name called `directions`."""
+    finder = _DirectionsFinder()
+    test.visit(finder)
+    return finder.found
+
+
+class _DirectionsFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        self.found = self.found or node.value == "directions"
+        return False

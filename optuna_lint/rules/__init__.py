@@ -5,12 +5,15 @@ from __future__ import annotations
 from optuna_lint.rules.base import Rule, RuleContext
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
+from optuna_lint.rules.prune_api_in_multi_objective import PruneApiInMultiObjective
 from optuna_lint.rules.prune_check_compared_by_identity import PruneCheckComparedByIdentity
 from optuna_lint.rules.prune_check_result_unused import PruneCheckResultUnused
 from optuna_lint.rules.prune_check_without_raise import PruneCheckWithoutRaise
 from optuna_lint.rules.prune_check_without_report import PruneCheckWithoutReport
 from optuna_lint.rules.pruned_exception_not_raised import PrunedExceptionNotRaised
+from optuna_lint.rules.pruner_lost_on_load import PrunerLostOnLoad
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
+from optuna_lint.rules.pruner_not_an_instance import PrunerNotAnInstance
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
@@ -30,6 +33,9 @@ ALL_RULES: tuple[Rule, ...] = (
     PruneCheckComparedByIdentity(),
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
+    PruneApiInMultiObjective(),
+    PrunerNotAnInstance(),
+    PrunerLostOnLoad(),
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
 
