@@ -57,6 +57,33 @@ class TrialCall:
 
 
 @dataclass(frozen=True)
+class HandlerFacts:
+    """An `except` clause of a `try`."""
+
+    span: Span  # from `except` to the end of its block
+    caught: str  # the caught types as written ("Exception", "(ValueError, Exception)"), or ""
+    # "broad" (bare, Exception, BaseException, OptunaError, or a tuple with one of them),
+    # "trial_pruned" (names TrialPruned), or "other".
+    kind: str
+    keeps_pruned: bool  # re-raises (bare `raise`, `raise <name>`) or raises TrialPruned
+    raises_trial_pruned: Span | None  # a `raise TrialPruned(...)` in the handler
+    only_reports: bool  # does nothing but log, print, return, continue or pass
+    line_start: int  # where the `except` line starts
+    indent: str  # the `except` line's indentation
+
+
+@dataclass(frozen=True)
+class TryFacts:
+    """A `try` statement of a function, with what its body can raise."""
+
+    body_start: int
+    body_end: int
+    body_raises_trial_pruned: bool  # a `raise TrialPruned` in the body, at any depth
+    body_has_calls: bool
+    handlers: tuple[HandlerFacts, ...]
+
+
+@dataclass(frozen=True)
 class UnraisedTrialPruned:
     """`return TrialPruned(...)` or `yield TrialPruned(...)`: the exception made, not raised."""
 
@@ -191,6 +218,7 @@ class FunctionFacts:
     # TrialPruned: `if must_prune: raise ...`, `if callback.is_pruned: raise ...`
     returned: tuple[str | None, ...] = ()  # each `return`'s value as a dotted name, else None
     unraised_trial_pruned: tuple[UnraisedTrialPruned, ...] = ()
+    tries: tuple[TryFacts, ...] = ()
     attrs_after_checks: tuple[CallAfterCheck, ...] = ()  # `<trial>.set_user_attr(...)`
     sinks_after_checks: tuple[CallAfterCheck, ...] = ()  # metric sinks
     report_insertion: ReportInsertion | None = None

@@ -16,6 +16,7 @@ import libcst as cst
 from optuna_lint.facts import (
     CallAfterCheck,
     FunctionFacts,
+    HandlerFacts,
     MoveBeforeCheck,
     PruneCheck,
     ReportInsertion,
@@ -24,6 +25,7 @@ from optuna_lint.facts import (
     TrialEscape,
     TrialHandoff,
     TrialStore,
+    TryFacts,
     UnraisedTrialPruned,
 )
 from optuna_lint.imports import ImportTable, dotted_name
@@ -31,9 +33,12 @@ from optuna_lint.syntax import (
     block,
     branch_exit,
     flags_set_true,
+    is_trial_pruned,
     last_statement,
     raises_trial_pruned,
     sub_block,
+    sub_blocks,
+    suite_statements,
     target_names,
 )
 from optuna_lint.traversal import FunctionRecord, Placement, RawHandoff, RawTrialCall
@@ -272,6 +277,13 @@ class FunctionAnalysis:
         for _, node, call in record.unraised_trial_pruned:
             yield node
             yield call
+        for node in record.tries:
+            yield node.body
+            for handler in node.handlers:
+                yield handler
+                raised = _trial_pruned_raise_in(handler.body, self.imports)
+                if raised is not None:
+                    yield raised
         for handoff in record.handoffs:
             yield handoff.call
         yield from record.escapes.values()
@@ -347,6 +359,7 @@ class FunctionAnalysis:
                 UnraisedTrialPruned(keyword, builder.span(call), builder.start(node))
                 for keyword, node, call in record.unraised_trial_pruned
             ),
+            tries=tuple(map(self._try, record.tries)),
         )
 
     def _prune_check(
@@ -369,6 +382,36 @@ class FunctionAnalysis:
             exit_span=builder.span(last) if last is not None else None,
             branch_end=builder.offsets[id(statements[-1])].outer_end if statements else None,
             branch_indent=builder.indent_at(builder.start(statements[0])) if statements else "",
+        )
+
+    def _try(self, node: cst.Try | cst.TryStar) -> TryFacts:
+        builder = self.builder
+        body = builder.offsets[id(node.body)]
+        return TryFacts(
+            body_start=body.start,
+            body_end=body.end,
+            body_raises_trial_pruned=raises_trial_pruned(node.body, self.imports),
+            body_has_calls=_has_call(node.body),
+            handlers=tuple(self._handler(handler) for handler in node.handlers),
+        )
+
+    def _handler(self, handler: cst.ExceptHandler | cst.ExceptStarHandler) -> HandlerFacts:
+        builder = self.builder
+        start = builder.start(handler)
+        indent = builder.indent_at(start)
+        raised = _trial_pruned_raise_in(handler.body, self.imports)
+        caught_name = None
+        if handler.name is not None and isinstance(handler.name.name, cst.Name):
+            caught_name = handler.name.name.value
+        return HandlerFacts(
+            span=builder.span(handler),
+            caught=builder.module.code_for_node(handler.type) if handler.type else "",
+            kind=_handler_kind(handler.type, self.imports),
+            keeps_pruned=raised is not None or _reraises(handler.body, caught_name),
+            raises_trial_pruned=builder.span(raised) if raised is not None else None,
+            only_reports=_only_reports(handler.body),
+            line_start=start - len(indent),
+            indent=indent,
         )
 
     def _trial_call(self, call: RawTrialCall) -> TrialCall:
@@ -468,6 +511,95 @@ class FunctionAnalysis:
             else self.builder.module.default_newline,
             last_statement_start=offsets[id(last_statement)].start,
         )
+
+
+_BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+_OPTUNA_ERROR = "optuna.exceptions.OptunaError"
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
+)
+
+
+def _handler_kind(caught: cst.BaseExpression | None, imports: ImportTable) -> str:
+    if caught is None:
+        return "broad"
+    elements = (
+        [element.value for element in caught.elements]
+        if isinstance(caught, cst.Tuple)
+        else [caught]
+    )
+    kinds = set()
+    for element in elements:
+        name = dotted_name(element)
+        if name is None:
+            continue
+        if name in _BROAD_EXCEPTIONS or imports.resolve(name) == _OPTUNA_ERROR:
+            kinds.add("broad")
+        elif is_trial_pruned(element, imports):
+            kinds.add("trial_pruned")
+    if "trial_pruned" in kinds:
+        return "trial_pruned"
+    return "broad" if "broad" in kinds else "other"
+
+
+def _raises(suite: cst.CSTNode) -> Iterator[cst.Raise]:
+    """The `raise` statements of a block, nested blocks included, nested functions aside."""
+    for statement in suite_statements(suite):
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from (small for small in statement.body if isinstance(small, cst.Raise))
+        elif isinstance(statement, cst.Raise):
+            yield statement
+        elif not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            for child in sub_blocks(statement):
+                yield from _raises(child)
+
+
+def _trial_pruned_raise_in(suite: cst.CSTNode, imports: ImportTable) -> cst.Raise | None:
+    for raised in _raises(suite):
+        if raised.exc is not None:
+            exception = raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc
+            if is_trial_pruned(exception, imports):
+                return raised
+    return None
+
+
+def _reraises(suite: cst.CSTNode, caught_name: str | None) -> bool:
+    """A bare `raise`, or `raise <the caught exception>`."""
+    return any(
+        raised.exc is None or (caught_name is not None and dotted_name(raised.exc) == caught_name)
+        for raised in _raises(suite)
+    )
+
+
+def _only_reports(suite: cst.CSTNode) -> bool:
+    """Whether a handler only logs, prints, returns, continues or passes."""
+    for statement in suite_statements(suite):
+        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else (statement,)
+        for small in smalls:
+            if isinstance(small, (cst.Return, cst.Continue, cst.Pass)):
+                continue
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                name = dotted_name(small.value.func) or ""
+                if name.rsplit(".", 1)[-1] in _LOG_METHODS:
+                    continue
+            return False
+    return True
+
+
+class _CallFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.found = True
+        return False
+
+
+def _has_call(node: cst.CSTNode) -> bool:
+    finder = _CallFinder()
+    node.visit(finder)
+    return finder.found
 
 
 def _is_statement_of(statement: cst.CSTNode | None, call: cst.Call) -> bool:

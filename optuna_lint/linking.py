@@ -31,6 +31,7 @@ from optuna_lint.facts import (
     StudyFacts,
     TrialCall,
     TrialHandoff,
+    TryFacts,
 )
 from optuna_lint.module_index import ModuleIndex
 from optuna_lint.optuna_api import (
@@ -555,6 +556,22 @@ class ProjectModel:
         if parameter is None:
             return None
         return TrialHolder(target.path, target.function, parameter, instance, creator, exact)
+
+    def try_can_raise_pruned(self, holder: TrialHolder, tried: TryFacts) -> bool:
+        """Whether the body of a `try` can raise `TrialPruned`: it raises it, a function it hands
+        the trial to checks, or it runs code that a pruning callback passed on can abort."""
+        if tried.body_raises_trial_pruned:
+            return True
+        for handoff in self._handoffs(holder):
+            if not tried.body_start <= handoff.span.start_offset < tried.body_end:
+                continue
+            target = self._handoff_target(holder, handoff)
+            if target is not None and self.trial_use(target).checks is Answer.YES:
+                return True
+        return tried.body_has_calls and any(
+            handoff.passed_on and self._is_pruning_callback(holder, handoff)
+            for handoff in self._handoffs(holder)
+        )
 
     def check_raises(self, holder: TrialHolder, check: PruneCheck) -> bool:
         """Whether a pruned trial raises `TrialPruned` after this check: in its branch, through

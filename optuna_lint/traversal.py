@@ -134,6 +134,7 @@ class FunctionRecord:
     aliases: list[tuple[str, str]] = field(default_factory=list)
     checks: list[tuple[str, cst.If, tuple[cst.CSTNode, ...]]] = field(default_factory=list)
     flag_raises: list[tuple[str, cst.If]] = field(default_factory=list)
+    tries: list[cst.Try | cst.TryStar] = field(default_factory=list)
     # (name, statement) for every binding of a plain name in this function's own body.
     bindings: list[tuple[str, cst.CSTNode]] = field(default_factory=list)
     returns: list[cst.Return] = field(default_factory=list)
@@ -465,6 +466,8 @@ class Traversal(cst.CSTVisitor):
 
     def _visit_try(self, node: cst.Try | cst.TryStar) -> None:
         self._statements.append(node)
+        if self._function is not None:
+            self._function.tries.append(node)
         self._place_block(node, "body", node.body)
         for index, handler in enumerate(node.handlers):
             self._place_block(node, f"handler{index}", handler.body)

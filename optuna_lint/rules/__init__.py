@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optuna_lint.rules.base import Rule, RuleContext
+from optuna_lint.rules.error_recorded_as_pruned import ErrorRecordedAsPruned
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
 from optuna_lint.rules.prune_api_in_multi_objective import PruneApiInMultiObjective
@@ -11,6 +12,7 @@ from optuna_lint.rules.prune_check_result_unused import PruneCheckResultUnused
 from optuna_lint.rules.prune_check_without_raise import PruneCheckWithoutRaise
 from optuna_lint.rules.prune_check_without_report import PruneCheckWithoutReport
 from optuna_lint.rules.pruned_exception_not_raised import PrunedExceptionNotRaised
+from optuna_lint.rules.pruned_exception_swallowed import PrunedExceptionSwallowed
 from optuna_lint.rules.pruner_lost_on_load import PrunerLostOnLoad
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.pruner_not_an_instance import PrunerNotAnInstance
@@ -29,7 +31,9 @@ ALL_RULES: tuple[Rule, ...] = (
     ReportWithoutPruneCheck(),
     PruneCheckWithoutRaise(),
     PruneCheckResultUnused(),
+    PrunedExceptionSwallowed(),
     PrunedExceptionNotRaised(),
+    ErrorRecordedAsPruned(),
     PruneCheckComparedByIdentity(),
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
