@@ -54,6 +54,7 @@ class TrialCall:
     identity: str | None = None
     comparison_span: Span | None = None
     guarded_by_directions: bool = False  # inside an `if` testing a study's `directions`
+    value_name: str | None = None  # the first argument when a plain name or attribute
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,9 @@ class StudyFacts:
     # name in `pruner_class`), "truthy" (True, a number, a string) or "falsy" (False, 0, "").
     pruner_misuse: str | None = None
     pruner_class: str | None = None
+    # "minimize" or "maximize" for a single-objective study, when known (`direction=` left
+    # out means "minimize"); None otherwise.
+    direction: str | None = None
 
 
 @dataclass(frozen=True)

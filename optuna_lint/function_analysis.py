@@ -431,6 +431,7 @@ class FunctionAnalysis:
             call.identity,
             builder.span(call.comparison) if call.comparison is not None else None,
             call.guarded_by_directions,
+            dotted_name(call.call.args[0].value) if call.call.args else None,
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:

@@ -250,6 +250,7 @@ class FactBuilder:
             pruner_value=self.span(pruner_arg.value) if pruner_arg is not None else None,
             pruner_misuse=misuse,
             pruner_class=pruner_class,
+            direction=_direction(raw.call),
         )
 
     def _pruner_misuse(
@@ -399,6 +400,26 @@ def _is_parameter(name: str, scope: FunctionRecord | None) -> bool:
             return True
         scope = scope.parent
     return False
+
+
+def _direction(call: cst.Call) -> str | None:
+    """The optimisation direction of a single-objective study, when written as a literal."""
+    directions = argument(call, 99, "directions")
+    if directions is not None:
+        if isinstance(directions, (cst.List, cst.Tuple)) and len(directions.elements) == 1:
+            return _direction_name(directions.elements[0].value)
+        return None
+    direction = argument(call, 99, "direction")
+    return "minimize" if direction is None else _direction_name(direction)
+
+
+def _direction_name(expression: cst.BaseExpression) -> str | None:
+    """`"maximize"`, or `StudyDirection.MAXIMIZE`, as "maximize"."""
+    text = literal_string(expression)
+    if text is None and isinstance(expression, cst.Attribute):
+        text = expression.attr.value
+    text = text.lower() if text else None
+    return text if text in ("minimize", "maximize") else None
 
 
 def _direction_count(call: cst.Call) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optuna_lint.rules.base import Rule, RuleContext
+from optuna_lint.rules.direction_metric_mismatch import DirectionMetricMismatch
 from optuna_lint.rules.error_recorded_as_pruned import ErrorRecordedAsPruned
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
@@ -38,6 +39,7 @@ ALL_RULES: tuple[Rule, ...] = (
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
     PruneApiInMultiObjective(),
+    DirectionMetricMismatch(),
     PrunerNotAnInstance(),
     PrunerLostOnLoad(),
 )
