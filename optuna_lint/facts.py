@@ -55,6 +55,13 @@ class TrialCall:
     comparison_span: Span | None = None
     guarded_by_directions: bool = False  # inside an `if` testing a study's `directions`
     value_name: str | None = None  # the first argument when a plain name or attribute
+    value_span: Span | None = None  # the first argument
+    value_is_tensor: bool = False  # evidently a torch tensor (see `function_analysis`)
+    step: str | None = None  # the `step` argument as written, when a name or an integer
+    step_is_literal: bool = False
+    # The index of each loop in `loops` (the `for` target when a plain name; None for a
+    # `while` or an unpacking target).
+    loop_targets: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,7 @@ class TrialHandoff:
     span: Span
     passed_on: bool = True  # False when the call is a statement of its own, its result unused
     binding: str | None = None  # the name or attribute the call's result is assigned to
+    loops: tuple[int, ...] = ()  # start offsets of the loops around the call, outermost first
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from optuna_lint.facts import (
+    MODULE_SCOPE,
     CallAfterCheck,
     FunctionFacts,
     HandlerFacts,
@@ -30,6 +31,7 @@ from optuna_lint.facts import (
 )
 from optuna_lint.imports import ImportTable, dotted_name
 from optuna_lint.syntax import (
+    argument,
     block,
     branch_exit,
     flags_set_true,
@@ -270,6 +272,10 @@ class FunctionAnalysis:
         for trial_call in record.trial_calls:
             yield trial_call.call
             yield from trial_call.loops
+            if trial_call.method == "report":
+                value = argument(trial_call.call, 0, "value")
+                if value is not None:
+                    yield value
             if _is_statement_of(trial_call.statement, trial_call.call):
                 yield trial_call.statement
             if trial_call.comparison is not None:
@@ -286,6 +292,7 @@ class FunctionAnalysis:
                     yield raised
         for handoff in record.handoffs:
             yield handoff.call
+            yield from handoff.loops
         yield from record.escapes.values()
         for _, _, node in record.stores:
             yield node
@@ -332,6 +339,7 @@ class FunctionAnalysis:
                     builder.span(handoff.call),
                     passed_on=self._passed_on(handoff),
                     binding=handoff.binding,
+                    loops=tuple(builder.start(loop) for loop in handoff.loops),
                 )
                 for handoff in record.handoffs
             ),
@@ -384,6 +392,33 @@ class FunctionAnalysis:
             branch_indent=builder.indent_at(builder.start(statements[0])) if statements else "",
         )
 
+    def _is_tensor_value(self, value: cst.BaseExpression) -> bool:
+        """A tensor as the rules define it, also through a name bound once in the function
+        (`loss = criterion(output, target)`)."""
+        if isinstance(value, cst.Name):
+            values = self.builder.traversal.assignments.get(self.record.qualname, {}).get(
+                value.value, []
+            )
+            if len(values) != 1 or values[0] is None:
+                return False
+            value = values[0]
+        return _is_tensor(value, self.imports, self._loss_names())
+
+    def _loss_names(self) -> set[str]:
+        """Names bound (in this function or at module level) to a torch `*Loss` instance."""
+        names = set()
+        scopes = (self.record.qualname, MODULE_SCOPE)
+        for scope in scopes:
+            for name, values in self.builder.traversal.assignments.get(scope, {}).items():
+                if any(
+                    isinstance(v, cst.Call)
+                    and (self.imports.resolve_expression(v.func) or "").startswith("torch.nn.")
+                    and (self.imports.resolve_expression(v.func) or "").endswith("Loss")
+                    for v in values
+                ):
+                    names.add(name)
+        return names
+
     def _try(self, node: cst.Try | cst.TryStar) -> TryFacts:
         builder = self.builder
         body = builder.offsets[id(node.body)]
@@ -416,6 +451,14 @@ class FunctionAnalysis:
 
     def _trial_call(self, call: RawTrialCall) -> TrialCall:
         builder = self.builder
+        value = step = step_text = None
+        if call.method == "report":
+            value = argument(call.call, 0, "value")
+            step = argument(call.call, 1, "step")
+            if isinstance(step, cst.Integer):
+                step_text = step.value
+            elif step is not None:
+                step_text = dotted_name(step)
         statement_end, indent = None, ""
         if _is_statement_of(call.statement, call.call):
             offsets = builder.offsets[id(call.statement)]
@@ -431,7 +474,12 @@ class FunctionAnalysis:
             call.identity,
             builder.span(call.comparison) if call.comparison is not None else None,
             call.guarded_by_directions,
-            dotted_name(call.call.args[0].value) if call.call.args else None,
+            dotted_name(value) if value is not None else None,
+            builder.span(value) if value is not None else None,
+            value is not None and self._is_tensor_value(value),
+            step_text,
+            isinstance(step, cst.Integer),
+            tuple(_loop_target(loop) for loop in call.loops),
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:
@@ -666,20 +714,34 @@ def _last_binding_on_every_path(
     return found
 
 
-def _is_tensor(value: cst.BaseExpression, imports: ImportTable) -> bool:
-    """Whether a value is evidently a torch tensor: a `torch.*` call or a tensor method on one,
-    without `.item()`, `.tolist()` or `float(...)`."""
+def _is_tensor(
+    value: cst.BaseExpression, imports: ImportTable, loss_names: set[str] = frozenset()
+) -> bool:
+    """Whether a value is evidently a torch tensor: the result of a `torch.*` call, of calling
+    a torch loss instance (`criterion(...)`, `nn.MSELoss()(...)`), or of a tensor method on
+    one, without `.item()`, `.tolist()` or `float(...)`."""
     if not isinstance(value, cst.Call):
         return False
     func = value.func
+    if isinstance(func, cst.Name) and func.value in loss_names:
+        return True
+    if isinstance(func, cst.Call):
+        loss_class = imports.resolve_expression(func.func) or ""
+        return loss_class.startswith("torch.nn.") and loss_class.endswith("Loss")
     qualified = imports.resolve_expression(func)
     if qualified is not None:
         return qualified.startswith("torch.")
     if isinstance(func, cst.Attribute):
         if func.attr.value in _TENSOR_TO_PYTHON:
             return False
-        return _is_tensor(func.value, imports)
+        return _is_tensor(func.value, imports, loss_names)
     return False
+
+
+def _loop_target(loop: cst.CSTNode) -> str | None:
+    if isinstance(loop, cst.For) and isinstance(loop.target, cst.Name):
+        return loop.target.value
+    return None
 
 
 def _without_leading_blank_lines(text: str) -> str:

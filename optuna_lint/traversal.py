@@ -116,6 +116,7 @@ class RawHandoff:
     call: cst.Call
     passed_on: bool
     binding: str | None
+    loops: tuple[cst.CSTNode, ...] = ()
 
 
 @dataclass
@@ -766,6 +767,7 @@ class Traversal(cst.CSTVisitor):
                         call=node,
                         passed_on=not is_bare_expression(self._current_statement(), node),
                         binding=self._binding_of_value.get(id(node)),
+                        loops=tuple(function.loops),
                     )
                 )
             if arg.keyword is None:

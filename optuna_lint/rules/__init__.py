@@ -17,6 +17,8 @@ from optuna_lint.rules.pruned_exception_swallowed import PrunedExceptionSwallowe
 from optuna_lint.rules.pruner_lost_on_load import PrunerLostOnLoad
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.pruner_not_an_instance import PrunerNotAnInstance
+from optuna_lint.rules.report_step_not_unique import ReportStepNotUnique
+from optuna_lint.rules.report_tensor_value import ReportTensorValue
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
@@ -39,6 +41,8 @@ ALL_RULES: tuple[Rule, ...] = (
     UserAttrAfterPruneCheck(),
     MetricLoggedAfterPruneCheck(),
     PruneApiInMultiObjective(),
+    ReportStepNotUnique(),
+    ReportTensorValue(),
     DirectionMetricMismatch(),
     PrunerNotAnInstance(),
     PrunerLostOnLoad(),
