@@ -293,6 +293,7 @@ class PrunerConstruction:
     binding: str | None
     given_to_study: bool
     span: Span
+    keywords: tuple[tuple[str, Span], ...] = ()  # the keyword arguments and their names' spans
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ class StudyFacts:
     # "minimize" or "maximize" for a single-objective study, when known (`direction=` left
     # out means "minimize"); None otherwise.
     direction: str | None = None
+    positional_argument: Span | None = None  # the first positional argument, when any
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,16 @@ class OptimizeCall:
 
 
 @dataclass(frozen=True)
+class OptunaReference:
+    """A name under `optuna` as the file writes it (`optuna.pruners.MedianPruner`, or the name
+    in `from optuna.pruners import MedianPruner`)."""
+
+    qualified: str  # as written, before canonical forms: "optuna.structs.TrialPruned"
+    name_span: Span  # its last part
+    span: Span  # the whole reference
+
+
+@dataclass(frozen=True)
 class ModuleNames:
     """How the module refers to the Optuna names a fix needs, and where an import can go."""
 
@@ -373,6 +385,7 @@ class FileFacts:
     classes: tuple[ClassFacts, ...] = ()
     studies: tuple[StudyFacts, ...] = ()
     pruners: tuple[PrunerConstruction, ...] = ()
+    optuna_references: tuple[OptunaReference, ...] = ()
     optimize_calls: tuple[OptimizeCall, ...] = ()
     # Names bound at module level other than by `def` (used to tell a local function from a
     # variable that merely shares its name).

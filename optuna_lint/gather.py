@@ -16,6 +16,7 @@ from optuna_lint.facts import (
     ModuleNames,
     ObjectiveRef,
     OptimizeCall,
+    OptunaReference,
     PrunerConstruction,
     PrunerRef,
     StudyFacts,
@@ -101,8 +102,17 @@ class FactBuilder:
                     binding=raw.binding,
                     given_to_study=id(raw.call) in self._pruners_given,
                     span=self.span(raw.call),
+                    keywords=tuple(
+                        (arg.keyword.value, self.span(arg.keyword))
+                        for arg in raw.call.args
+                        if arg.keyword is not None
+                    ),
                 )
                 for raw in traversal.pruners
+            ),
+            optuna_references=tuple(
+                OptunaReference(qualified, self.span(name), self.span(node))
+                for qualified, name, node in traversal.optuna_references
             ),
             optimize_calls=tuple(
                 self._optimize(raw, study_index) for raw in traversal.optimize_calls
@@ -129,6 +139,16 @@ class FactBuilder:
             if (arg := _keyword_argument(raw.call, "pruner")) is not None
         )
         wanted.extend(raw.call for raw in traversal.pruners)
+        wanted.extend(
+            arg.keyword for raw in traversal.pruners for arg in raw.call.args if arg.keyword
+        )
+        wanted.extend(
+            positional[0]
+            for raw in traversal.studies
+            if (positional := [a.value for a in raw.call.args if a.keyword is None and not a.star])
+        )
+        for _, name, node in traversal.optuna_references:
+            wanted.extend((name, node))
         wanted.extend(raw.call for raw in traversal.optimize_calls)
         return wanted
 
@@ -235,6 +255,7 @@ class FactBuilder:
         pruner = self._pruner_ref(pruner_expression, raw.scope, depth=0)
         pruner_arg = _keyword_argument(raw.call, "pruner")
         misuse, pruner_class = self._pruner_misuse(pruner_expression, raw.scope)
+        positional = [arg.value for arg in raw.call.args if arg.keyword is None and not arg.star]
         return StudyFacts(
             scope=self.traversal.scope_name(raw.scope),
             class_name=raw.scope.owner_class if raw.scope else None,
@@ -251,6 +272,7 @@ class FactBuilder:
             pruner_misuse=misuse,
             pruner_class=pruner_class,
             direction=_direction(raw.call),
+            positional_argument=self.span(positional[0]) if positional else None,
         )
 
     def _pruner_misuse(

@@ -48,15 +48,16 @@ class ImportTable:
                 self._ambiguous.add(local)
             self._bindings[local] = qualified
 
-    def resolve(self, name: str | None) -> str | None:
-        """The canonical qualified name of a dotted local name, or None when not imported."""
+    def resolve(self, name: str | None, canonical: bool = True) -> str | None:
+        """The qualified name of a dotted local name (in canonical form unless asked not to),
+        or None when not imported."""
         if name is None:
             return None
         head, _, rest = name.partition(".")
         if head in self._ambiguous or head not in self._bindings:
             return None
         qualified = self._bindings[head] + ("." + rest if rest else "")
-        return _CANONICAL.get(qualified, qualified)
+        return _CANONICAL.get(qualified, qualified) if canonical else qualified
 
     def resolve_expression(self, expression: cst.BaseExpression) -> str | None:
         return self.resolve(dotted_name(expression))

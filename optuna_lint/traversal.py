@@ -218,6 +218,9 @@ class Traversal(cst.CSTVisitor):
         self.studies: list[RawStudy] = []
         self.pruners: list[RawPruner] = []
         self.optimize_calls: list[RawOptimize] = []
+        # Names under `optuna` as written: (qualified name before canonical forms, the node of
+        # its last part, the whole reference).
+        self.optuna_references: list[tuple[str, cst.Name, cst.CSTNode]] = []
         self.placements: dict[int, Placement] = {}
         # scope qualname -> name -> values assigned to it (None: bound some other way)
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
@@ -598,6 +601,10 @@ class Traversal(cst.CSTVisitor):
             self._note_binding(bound, self._current_statement(), node.value)
 
     def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            module = dotted_name(alias.name)
+            if module and module.startswith("optuna.") and isinstance(alias.name, cst.Attribute):
+                self.optuna_references.append((module, alias.name.attr, alias.name))
         if self._function is not None:
             self.imports.add_statement(node)
         for alias in node.names:
@@ -607,6 +614,17 @@ class Traversal(cst.CSTVisitor):
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        module = dotted_name(node.module) if node.module is not None else None
+        if (
+            module is not None
+            and not node.relative
+            and module.split(".")[0] == "optuna"
+            and not isinstance(node.names, cst.ImportStar)
+        ):
+            for alias in node.names:
+                if isinstance(alias.name, cst.Name):
+                    qualified = f"{module}.{alias.name.value}"
+                    self.optuna_references.append((qualified, alias.name, alias.name))
         if self._function is not None:
             self.imports.add_statement(node)
         if not isinstance(node.names, cst.ImportStar):
@@ -658,6 +676,11 @@ class Traversal(cst.CSTVisitor):
     # Uses of variables that may hold the trial ----------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = dotted_name(node)
+        if name is not None:
+            qualified = self.imports.resolve(name, canonical=False)
+            if qualified is not None and qualified.split(".")[0] == "optuna":
+                self.optuna_references.append((qualified, node.attr, node))
         self._accounted.add(id(node.attr))
         self._bound.add(id(node.attr))
         if isinstance(node.value, cst.Name):

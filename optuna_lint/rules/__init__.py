@@ -21,6 +21,7 @@ from optuna_lint.rules.report_step_not_unique import ReportStepNotUnique
 from optuna_lint.rules.report_tensor_value import ReportTensorValue
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
+from optuna_lint.rules.unknown_optuna_name import UnknownOptunaName
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
 
 SYNTAX_ERROR = SyntaxErrorRule()
@@ -43,6 +44,7 @@ ALL_RULES: tuple[Rule, ...] = (
     PruneApiInMultiObjective(),
     ReportStepNotUnique(),
     ReportTensorValue(),
+    UnknownOptunaName(),
     DirectionMetricMismatch(),
     PrunerNotAnInstance(),
     PrunerLostOnLoad(),

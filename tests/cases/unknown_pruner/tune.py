@@ -27,6 +27,6 @@ pruner = optuna.pruners.MedianPruner()
 if optuna.__version__ > "4":
     pruner = make_pruner()
 optuna.create_study(pruner=pruner).optimize(objective)
-optuna.create_study(pruner=optuna.pruners.ThreshholdPruner(upper=1.0)).optimize(objective)
+optuna.create_study(pruner=optuna.pruners.ThreshholdPruner(upper=1.0)).optimize(objective)  # expect: OPL304
 optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(logged)
 optuna.create_study(directions=["minimize", "maximize"], pruner=optuna.pruners.MedianPruner()).optimize(objective)  # expect: OPL301
