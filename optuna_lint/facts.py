@@ -294,6 +294,7 @@ class PrunerConstruction:
     given_to_study: bool
     span: Span
     keywords: tuple[tuple[str, Span], ...] = ()  # the keyword arguments and their names' spans
+    binding_read: bool = True  # whether code that can see `binding` reads it anywhere
 
 
 @dataclass(frozen=True)

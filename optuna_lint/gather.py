@@ -107,6 +107,7 @@ class FactBuilder:
                         for arg in raw.call.args
                         if arg.keyword is not None
                     ),
+                    binding_read=self._is_read(raw.binding, raw.scope),
                 )
                 for raw in traversal.pruners
             ),
@@ -168,6 +169,18 @@ class FactBuilder:
             offsets.end,
             Location(*self.lines.location(offsets.start)),
             Location(*self.lines.location(offsets.end)),
+        )
+
+    def _is_read(self, name: str | None, scope: FunctionRecord | None) -> bool:
+        """Whether code that can see a binding reads the name: the function (and the functions
+        nested in it), or for a module-level name, any code of the module. An attribute binding
+        (`self.pruner = ...`) counts as read."""
+        if name is None or "." in name:
+            return True
+        if scope is not None:
+            return name in self.reads_within[id(scope)]
+        return name in self.traversal.module_reads or any(
+            name in record.reads for record in self.traversal.functions
         )
 
     def indent_at(self, offset: int) -> str:

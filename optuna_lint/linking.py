@@ -523,6 +523,10 @@ class ProjectModel:
             store.variable == holder.variable for store in holder.function.stores
         )
 
+    def is_pruning_callback_class(self, target: ClassTarget) -> bool:
+        """Whether a class of the project derives from an integration pruning callback."""
+        return self._derives_from(target, is_integration_pruning_callback)
+
     def _is_pruning_callback(self, holder: TrialHolder, handoff: TrialHandoff) -> bool:
         target = self.resolve(holder.path, holder.function.qualname, handoff.callee)
         if isinstance(target, ExternalTarget):

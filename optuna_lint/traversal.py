@@ -225,6 +225,7 @@ class Traversal(cst.CSTVisitor):
         # scope qualname -> name -> values assigned to it (None: bound some other way)
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
         self.module_bindings: set[str] = set()
+        self.module_reads: set[str] = set()  # names read by code outside any function
 
         self._functions: list[FunctionRecord] = []
         self._classes: list[str] = []
@@ -710,8 +711,11 @@ class Traversal(cst.CSTVisitor):
             self._mark_bound(target.value)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if self._function is not None and id(node) not in self._bound:
-            self._function.reads.add(node.value)
+        if id(node) not in self._bound:
+            if self._function is not None:
+                self._function.reads.add(node.value)
+            else:
+                self.module_reads.add(node.value)
         if node.value in self._tracked and id(node) not in self._accounted:
             function = self._function
             if function is not None and node.value not in function.escapes:

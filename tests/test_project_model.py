@@ -966,7 +966,17 @@ def test_integration_pruning_callback_that_is_never_passed_on_does_not_count(
     project: Path,
 ) -> None:
     write_tree(project, CALLBACK_NEVER_PASSED)
-    assert lint(".") == [("run.py", "OPL101", 8, 1, unfed("objective"))]
+    assert lint(".") == [
+        ("run.py", "OPL101", 8, 1, unfed("objective")),
+        (
+            "run.py",
+            "OPL108",
+            10,
+            5,
+            "`PyTorchLightningPruningCallback(...)` is created with the trial but never passed "
+            "on to the framework: it never runs, so nothing is reported or pruned",
+        ),
+    ]
 
 
 USER_CLASS_NAMED_LIKE_A_CALLBACK = tree(

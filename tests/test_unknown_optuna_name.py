@@ -17,7 +17,10 @@ TABLE = Path(__file__).parent.parent / "optuna_lint" / "optuna_names.py"
 
 
 def test_a_typo_in_a_pruner_class_is_renamed() -> None:
-    code = "import optuna\n\npruner = optuna.pruners.ThreshholdPruner(upper=50.0)\n"
+    code = (
+        "import optuna\n\npruner = optuna.pruners.ThreshholdPruner(upper=50.0)\n"
+        "study = optuna.create_study(pruner=pruner)\n"
+    )
     assert lint(code) == [
         (
             "OPL304",
@@ -49,7 +52,9 @@ def test_a_removed_alias_is_replaced_keeping_the_module_s_spelling() -> None:
 
 
 def test_a_keyword_a_pruner_does_not_accept() -> None:
-    code = "from optuna.pruners import MedianPruner\n\np = MedianPruner(n_warmup_step=5)\n"
+    code = (
+        "from optuna.pruners import MedianPruner\n\np = MedianPruner(n_warmup_step=5)\nprint(p)\n"
+    )
     assert lint(code) == [
         (
             "OPL304",
@@ -73,10 +78,10 @@ def test_positional_arguments_to_the_study_factories_have_no_fix() -> None:
 @pytest.mark.parametrize(
     "code",
     [
-        "import optuna\n\np = optuna.pruners.MedianPruner(n_warmup_steps=5)\n",
+        "import optuna\n\np = optuna.pruners.MedianPruner(n_warmup_steps=5)\nprint(p)\n",
         "from optuna.trial import TrialState, FrozenTrial\n",
         "import optuna\n\nx = optuna.samplers.TPESampler()\n",  # a module outside the table
-        "from optuna.pruners import NopPruner\n\np = NopPruner(anything=1)\n",
+        "from optuna.pruners import NopPruner\n\np = NopPruner(anything=1)\nprint(p)\n",
     ],
 )
 def test_real_names_are_silent(code: str) -> None:

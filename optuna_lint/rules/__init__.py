@@ -17,6 +17,8 @@ from optuna_lint.rules.pruned_exception_swallowed import PrunedExceptionSwallowe
 from optuna_lint.rules.pruner_lost_on_load import PrunerLostOnLoad
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.pruner_not_an_instance import PrunerNotAnInstance
+from optuna_lint.rules.pruner_unused import PrunerUnused
+from optuna_lint.rules.pruning_callback_unused import PruningCallbackUnused
 from optuna_lint.rules.report_step_not_unique import ReportStepNotUnique
 from optuna_lint.rules.report_tensor_value import ReportTensorValue
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
@@ -36,7 +38,9 @@ ALL_RULES: tuple[Rule, ...] = (
     PruneCheckWithoutRaise(),
     PruneCheckResultUnused(),
     PrunedExceptionSwallowed(),
+    PruningCallbackUnused(),
     PrunedExceptionNotRaised(),
+    PrunerUnused(),
     ErrorRecordedAsPruned(),
     PruneCheckComparedByIdentity(),
     UserAttrAfterPruneCheck(),
