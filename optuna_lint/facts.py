@@ -228,6 +228,7 @@ class FunctionFacts:
     returned: tuple[str | None, ...] = ()  # each `return`'s value as a dotted name, else None
     unraised_trial_pruned: tuple[UnraisedTrialPruned, ...] = ()
     tries: tuple[TryFacts, ...] = ()
+    loop_spans: tuple[tuple[int, int], ...] = ()  # (start, end) of every loop, nested included
     attrs_after_checks: tuple[CallAfterCheck, ...] = ()  # `<trial>.set_user_attr(...)`
     sinks_after_checks: tuple[CallAfterCheck, ...] = ()  # metric sinks
     report_insertion: ReportInsertion | None = None

@@ -283,6 +283,7 @@ class FunctionAnalysis:
         for _, node, call in record.unraised_trial_pruned:
             yield node
             yield call
+        yield from record.all_loops
         for node in record.tries:
             yield node.body
             for handler in node.handlers:
@@ -368,6 +369,10 @@ class FunctionAnalysis:
                 for keyword, node, call in record.unraised_trial_pruned
             ),
             tries=tuple(map(self._try, record.tries)),
+            loop_spans=tuple(
+                (builder.offsets[id(loop)].start, builder.offsets[id(loop)].end)
+                for loop in record.all_loops
+            ),
         )
 
     def _prune_check(

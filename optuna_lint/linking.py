@@ -102,6 +102,18 @@ class Objective:
         )
 
 
+@dataclass(frozen=True)
+class Reach:
+    """A holder the trial reaches, and how: `handed` when a call handed it the trial, `cut`
+    when it hands the trial on deeper than the analysis follows, `in_loop` when the way there
+    runs inside a loop (a call made in a loop, a nested function, an instance's method)."""
+
+    holder: TrialHolder
+    handed: bool
+    cut: bool
+    in_loop: bool
+
+
 # What a name resolves to.
 @dataclass(frozen=True)
 class FunctionTarget:
@@ -209,7 +221,7 @@ class ProjectModel:
         if self._reaching is None:
             self._reaching = {}
             for objective in self.all_objectives():
-                paths = {holder.path for holder, _, _ in self._reached(objective.holder)}
+                paths = {reach.holder.path for reach in self._reached(objective.holder)}
                 for reached_path in sorted(paths):
                     self._reaching.setdefault(reached_path, []).append(objective)
         return self._reaching.get(path, [])
@@ -342,7 +354,8 @@ class ProjectModel:
             roots.extend(_annotated_holders(path, facts.functions))
         found: dict[tuple[str, str, str], TrialHolder] = {}
         for root in roots:
-            for holder, handed, _ in self._reached(root):
+            for reach in self._reached(root):
+                holder, handed = reach.holder, reach.handed
                 found.setdefault((holder.path, holder.function.qualname, holder.variable), holder)
                 if handed:
                     self._helpers.add((holder.path, holder.function.qualname))
@@ -362,17 +375,29 @@ class ProjectModel:
         if key not in self._calls_reached:
             self._calls_reached[key] = [
                 (holder, call)
-                for holder, _, _ in self._reached(start)
+                for holder in _distinct(reach.holder for reach in self._reached(start))
                 for call in holder.function.trial_calls
                 if call.receiver == holder.variable and call.method == method
             ]
         return self._calls_reached[key]
 
+    def reaches(self, start: TrialHolder) -> list[Reach]:
+        """Every holder the trial reaches from `start`, with how it gets there."""
+        return list(self._reached(start))
+
+    def passes_pruning_callback(self, holder: TrialHolder) -> bool:
+        """Whether the function hands the trial to an integration pruning callback it passes on."""
+        return any(
+            handoff.passed_on and self._is_pruning_callback(holder, handoff)
+            for handoff in self._handoffs(holder)
+        )
+
     def trial_use(self, holder: TrialHolder) -> TrialUse:
         reports = checks = Answer.NO
         opaque = False
-        for reached, _, cut in self._reached(holder):
-            opaque = opaque or cut
+        for reach in self._reached(holder):
+            reached = reach.holder
+            opaque = opaque or reach.cut
             for call in reached.function.trial_calls:
                 if call.receiver != reached.variable:
                     continue
@@ -399,15 +424,14 @@ class ProjectModel:
             checks = Answer.UNKNOWN if checks is Answer.NO else checks
         return TrialUse(reports, checks)
 
-    def _reached(self, start: TrialHolder) -> Iterator[tuple[TrialHolder, bool, bool]]:
-        """The holders the trial reaches from `start`, `start` included, each with whether it
-        was reached by being handed the trial in a call, and whether it hands the trial on
-        deeper than the analysis follows."""
-        seen: set[tuple[str, str, str, tuple[str, str] | None]] = set()
-        pending: list[tuple[TrialHolder, int, bool]] = [(start, 0, False)]
+    def _reached(self, start: TrialHolder) -> Iterator[Reach]:
+        """The holders the trial reaches from `start`, `start` included (a holder reached both
+        from inside a loop and from outside one comes once for each)."""
+        seen: set[tuple] = set()
+        pending: list[tuple[TrialHolder, int, bool, bool]] = [(start, 0, False, False)]
         while pending:
-            holder, depth, handed = pending.pop()
-            key = (holder.path, holder.function.qualname, holder.variable, holder.instance)
+            holder, depth, handed, in_loop = pending.pop()
+            key = (holder.path, holder.function.qualname, holder.variable, holder.instance, in_loop)
             if key in seen:
                 continue
             seen.add(key)
@@ -415,20 +439,22 @@ class ProjectModel:
                 self._handoff_target(holder, handoff) is not None
                 for handoff in self._handoffs(holder)
             )
-            yield holder, handed, cut
+            yield Reach(holder, handed, cut, in_loop)
+            # Where a nested function or an instance's method is called from is not known:
+            # both count as running inside a loop.
             for closure in self._closures(holder):
-                pending.append((closure, depth, handed))
+                pending.append((closure, depth, handed, True))
             for alias in holder.function.aliases:
                 if alias.variable == holder.variable:
-                    pending.append((_with_variable(holder, alias.alias), depth, handed))
+                    pending.append((_with_variable(holder, alias.alias), depth, handed, in_loop))
             for method_holder in self._instance_holders(holder):
-                pending.append((method_holder, depth, True))
+                pending.append((method_holder, depth, True, True))
             if depth >= MAX_TRIAL_DEPTH:
                 continue
             for handoff in self._handoffs(holder):
                 target = self._handoff_target(holder, handoff)
                 if target is not None:
-                    pending.append((target, depth + 1, True))
+                    pending.append((target, depth + 1, True, in_loop or bool(handoff.loops)))
 
     def _closures(self, holder: TrialHolder) -> Iterator[TrialHolder]:
         """Nested functions that use the holder's variable by closure and can run: lambdas,
@@ -741,6 +767,16 @@ class ProjectModel:
                 if isinstance(resolved, ExternalTarget) and is_wanted(resolved.qualified):
                     return True
         return False
+
+
+def _distinct(holders: Iterable[TrialHolder]) -> Iterator[TrialHolder]:
+    """Each holder once, in order."""
+    seen = set()
+    for holder in holders:
+        key = (holder.path, holder.function.qualname, holder.variable, holder.instance)
+        if key not in seen:
+            seen.add(key)
+            yield holder
 
 
 def _annotated_holders(path: str, functions: Iterable[FunctionFacts]) -> Iterator[TrialHolder]:

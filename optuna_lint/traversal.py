@@ -143,6 +143,7 @@ class FunctionRecord:
     unraised_trial_pruned: list[tuple[str, cst.CSTNode, cst.Call]] = field(default_factory=list)
     outer_for_loops: list[cst.For] = field(default_factory=list)
     loops: list[cst.CSTNode] = field(default_factory=list)  # the loops open at this point
+    all_loops: list[cst.CSTNode] = field(default_factory=list)  # every loop of the function
     lambda_count: int = 0
     # Names bound here by assignment, loops, `with` and imports (not by `def` or `class`).
     variables: set[str] = field(default_factory=set)
@@ -420,6 +421,7 @@ class Traversal(cst.CSTVisitor):
     def visit_For_body(self, node: cst.For) -> None:
         if self._function is not None:
             self._function.loops.append(node)
+            self._function.all_loops.append(node)
 
     def leave_For_body(self, node: cst.For) -> None:
         if self._function is not None:
@@ -437,6 +439,7 @@ class Traversal(cst.CSTVisitor):
     def visit_While_body(self, node: cst.While) -> None:
         if self._function is not None:
             self._function.loops.append(node)
+            self._function.all_loops.append(node)
 
     def leave_While_body(self, node: cst.While) -> None:
         if self._function is not None:

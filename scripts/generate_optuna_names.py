@@ -7,6 +7,7 @@ against, from the Optuna installed here. The linter itself never imports Optuna.
 from __future__ import annotations
 
 import inspect
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -17,9 +18,18 @@ TARGET = Path(__file__).resolve().parent.parent / "optuna_lint" / "optuna_names.
 
 
 def public_names(module_name: str) -> list[str]:
+    """The names a module offers: its public attributes, and its public submodules, which
+    `import optuna.<name>` reaches even when the package does not import them itself."""
     module = sys.modules[module_name]
-    names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
-    return sorted(set(names) | {n for n in vars(module) if not n.startswith("_")})
+    names = set(getattr(module, "__all__", ()))
+    names |= {name for name in vars(module) if not name.startswith("_")}
+    if hasattr(module, "__path__"):
+        names |= {
+            info.name
+            for info in pkgutil.iter_modules(module.__path__)
+            if not info.name.startswith("_")
+        }
+    return sorted(names)
 
 
 def pruner_parameters() -> dict[str, list[str]]:

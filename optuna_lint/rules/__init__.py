@@ -8,6 +8,7 @@ from optuna_lint.rules.error_recorded_as_pruned import ErrorRecordedAsPruned
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
 from optuna_lint.rules.prune_api_in_multi_objective import PruneApiInMultiObjective
+from optuna_lint.rules.prune_check_after_training import PruneCheckAfterTraining
 from optuna_lint.rules.prune_check_compared_by_identity import PruneCheckComparedByIdentity
 from optuna_lint.rules.prune_check_result_unused import PruneCheckResultUnused
 from optuna_lint.rules.prune_check_without_raise import PruneCheckWithoutRaise
@@ -37,6 +38,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ReportWithoutPruneCheck(),
     PruneCheckWithoutRaise(),
     PruneCheckResultUnused(),
+    PruneCheckAfterTraining(),
     PrunedExceptionSwallowed(),
     PruningCallbackUnused(),
     PrunedExceptionNotRaised(),

@@ -20,7 +20,8 @@ class PrunerUnused(Rule):
 
     ## Known problems
     A name that is read anywhere (passed to a function, returned, stored) counts as used, even
-    when the linter cannot see where it goes.
+    when the linter cannot see where it goes; `_`, the name for a value discarded on purpose,
+    is not reported.
 
     ## Example
     ```python
@@ -44,7 +45,11 @@ class PrunerUnused(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for pruner in context.facts.pruners:
-            if pruner.binding is not None and not pruner.given_to_study and not pruner.binding_read:
+            if (
+                pruner.binding not in (None, "_")  # `_ = ...` discards it on purpose
+                and not pruner.given_to_study
+                and not pruner.binding_read
+            ):
                 yield Finding(
                     code=self.code,
                     name=self.name,

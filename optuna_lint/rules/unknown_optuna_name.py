@@ -40,7 +40,8 @@ class UnknownOptunaName(Rule):
 
     ## Known problems
     Names reached through a variable, or through modules other than the four above, are not
-    checked; removed trial methods (`trial.set_system_attr`) are not checked yet.
+    checked, nor private names (`optuna._imports`); removed trial methods
+    (`trial.set_system_attr`) are not checked yet.
 
     ## Example
     ```python
@@ -73,7 +74,8 @@ class UnknownOptunaName(Rule):
         facts = context.facts
         for reference in facts.optuna_references:
             module, _, name = reference.qualified.rpartition(".")
-            if module not in PUBLIC_NAMES or name in PUBLIC_NAMES[module]:
+            # Private names (`optuna._imports`) are Optuna's own business: not checked.
+            if module not in PUBLIC_NAMES or name in PUBLIC_NAMES[module] or name.startswith("_"):
                 continue
             fix = self._removed_alias_fix(reference, facts.optuna_references)
             if fix is not None:
