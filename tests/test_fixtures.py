@@ -36,6 +36,7 @@ def test_fixture_findings() -> None:
     found = [(Path(f.filename).name, f.code, f.location.row, f.location.column) for f in findings]
     assert found == [
         ("hyperband_never_reports.py", "OPL101", 59, 1),
+        ("median_returns_on_prune.py", "OPL104", 79, 9),
         ("regression_user_attrs.py", "OPL201", 76, 9),
         ("regression_user_attrs.py", "OPL201", 77, 9),
         ("regression_user_attrs.py", "OPL201", 78, 9),
@@ -78,6 +79,16 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
     if name == "hyperband_never_reports.py":
         assert all(not t.intermediate_values for t in original)
         assert all(len(t.intermediate_values) >= 1 for t in fixed)
+    if name == "median_returns_on_prune.py":
+        complete = optuna.trial.TrialState.COMPLETE
+        # Returning stores stopped trials as COMPLETE with a partial value ...
+        assert all(t.state == complete for t in original)
+        assert any(len(t.intermediate_values) < module.N_EPOCHS for t in original)
+        # ... raising stores them as PRUNED, and every COMPLETE trial ran all its epochs.
+        assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
+        assert all(
+            len(t.intermediate_values) == module.N_EPOCHS for t in fixed if t.state == complete
+        )
     else:
         # val_mse is the mean squared error, the very value reported as the step's loss: on a
         # pruned trial it must belong to the step the trial was pruned at.
