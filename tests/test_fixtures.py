@@ -79,7 +79,7 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
     if name == "hyperband_never_reports.py":
         assert all(not t.intermediate_values for t in original)
         assert all(len(t.intermediate_values) >= 1 for t in fixed)
-    if name == "median_returns_on_prune.py":
+    elif name == "median_returns_on_prune.py":
         complete = optuna.trial.TrialState.COMPLETE
         # Returning stores stopped trials as COMPLETE with a partial value ...
         assert all(t.state == complete for t in original)
