@@ -190,28 +190,49 @@ class FunctionAnalysis:
             return
         # The nearest check before the call decides: the one a pruned trial raises at last.
         check_receiver, check, point = checks[-1]
-        stale = self._stale_name(call, point)
+        read = self._names_read(call)
+        stale = self._stale_name(read, point, statement)
         if stale is None:
             return
-        movable = point is check and self._same_block(check, statement)
+        insertion = self._insertion_statement(check) if point is check else None
+        movable = (
+            point is check
+            and self._same_block(check, statement)
+            # Moving before a statement that binds what the call reads (`report(v := ...)`)
+            # would read it unbound.
+            and not any(stmt is insertion and name in read for name, stmt in self.record.bindings)
+        )
         yield _AfterCheck(check_receiver, call, statement, check, stale, movable, sink)
 
-    def _stale_name(self, call: cst.Call, point: cst.CSTNode) -> str | None:
-        """A name the call reads whose value was computed before the check, if the call only
-        stores such values; None when it stores something computed after the check."""
+    @staticmethod
+    def _names_read(call: cst.Call) -> list[str]:
+        """The names a call's arguments read; empty when they compute anything beyond
+        conversions (the value is then computed by the call itself)."""
         reader = _NameReader()
         for arg in call.args:
             arg.value.visit(reader)
-        if reader.computes or not reader.names:
+        return [] if reader.computes else reader.names
+
+    def _stale_name(
+        self, read: list[str], point: cst.CSTNode, statement: cst.CSTNode
+    ) -> str | None:
+        """A name the call reads whose value was computed before the check, if the call only
+        stores such values; None when it stores something computed (bound,
+        or changed in place: `history.append(v)`, `metrics[k] = v`) after the check."""
+        if not read:
             return None
-        bound_after = {
-            name
-            for name, statement in self.record.bindings
-            if name in reader.names and self._is_after(point, statement)
-        }
-        if bound_after:
+        if any(name in read and self._is_after(point, stmt) for name, stmt in self.record.bindings):
             return None
-        return reader.names[0]
+        if any(
+            name in read
+            and stmt is not None
+            and stmt is not statement
+            and self._is_after(point, stmt)
+            and self._is_after(stmt, statement)
+            for name, stmt in self.record.mutations
+        ):
+            return None
+        return read[0]
 
     def _same_block(self, check: cst.If, statement: cst.CSTNode) -> bool:
         check_place = self.placements.get(id(check))

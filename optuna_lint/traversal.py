@@ -46,6 +46,9 @@ TRANSPARENT_DECORATORS = frozenset(
 )
 _ABSTRACT = frozenset({"abstractmethod", "abc.abstractmethod"})
 
+# Methods that read a value without changing it (conversions of tensors and arrays).
+_READ_ONLY_METHODS = frozenset({"item", "tolist", "detach", "cpu", "numpy", "copy", "clone"})
+
 # Builtins that can be handed the trial without reporting through it.
 INERT_BUILTINS = frozenset({"print", "repr", "str", "format", "isinstance", "id", "type", "hash"})
 
@@ -151,6 +154,9 @@ class FunctionRecord:
     outer_names: set[str] = field(default_factory=set)
     # Names the function's own code reads (not those it only binds).
     reads: set[str] = field(default_factory=set)
+    # Names whose value a statement may change in place: the receiver of a method call
+    # (`history.append(v)`) or the base of an assigned item or attribute (`metrics[k] = v`).
+    mutations: list[tuple[str, cst.CSTNode | None]] = field(default_factory=list)
     imports: ImportTable | None = None  # the module's imports plus the function's own
     decorators: tuple[str, ...] = ()
     is_stub: bool = False
@@ -518,8 +524,16 @@ class Traversal(cst.CSTVisitor):
     def _current_statement(self) -> cst.CSTNode | None:
         return self._statements[-1] if self._statements else None
 
+    def _note_mutation(self, expression: cst.BaseExpression) -> None:
+        while isinstance(expression, (cst.Attribute, cst.Subscript)):
+            expression = expression.value
+        if isinstance(expression, cst.Name) and self._function is not None:
+            self._function.mutations.append((expression.value, self._current_statement()))
+
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            if isinstance(target.target, (cst.Attribute, cst.Subscript)):
+                self._note_mutation(target.target)
             self._accounted.add(id(target.target))
             self._mark_bound(target.target)
             name = dotted_name(target.target)
@@ -596,6 +610,8 @@ class Traversal(cst.CSTVisitor):
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._accounted.add(id(node.target))
+        if isinstance(node.target, (cst.Attribute, cst.Subscript)):
+            self._note_mutation(node.target)
         for bound in target_names(node.target):
             self._note_binding(bound, self._current_statement(), None)
 
@@ -727,6 +743,12 @@ class Traversal(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         function = self._function
         qualified = self.imports.resolve_expression(node.func)
+        if (
+            function is not None
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value not in _READ_ONLY_METHODS
+        ):
+            self._note_mutation(node.func.value)
         if function is not None:
             self._note_trial_call(function, node)
             self._note_handoffs(function, node)
