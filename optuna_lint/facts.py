@@ -147,8 +147,9 @@ class PruneCheck:
     span: Span  # the `if` statement
     raises: bool  # the branch raises TrialPruned, directly or through a flag tested before a raise
     # How the branch ends when the check is true: "raise" (TrialPruned or another exception),
-    # "deferred" (it sets a flag that a later test raises on), "return", "break", "continue"
-    # or "falls_through".
+    # "deferred" (it sets a flag that a later test raises on, or breaks or continues where a
+    # raise of TrialPruned can still follow), "return", "break", "continue", "pass" or
+    # "falls_through".
     exit: str = "falls_through"
     flags: tuple[str, ...] = ()  # names and attributes the branch sets to True
     loops: tuple[int, ...] = ()

@@ -56,6 +56,16 @@ _CONVERSIONS = frozenset(
 _CONVERSION_METHODS = frozenset({"item", "tolist", "detach", "cpu", "numpy"})
 _LITERAL_NAMES = frozenset({"True", "False", "None"})
 _TENSOR_TO_PYTHON = frozenset({"item", "tolist"})
+# `torch.*` functions that return Python values, not tensors.
+_NOT_TENSORS = (
+    "torch.cuda.",
+    "torch.backends.",
+    "torch.distributed.",
+    "torch.numel",
+    "torch.is_",
+    "torch.get_",
+    "torch.manual_seed",
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,26 @@ class FunctionAnalysis:
             return "raise"
         if point is not None:
             return "deferred"
-        return branch_exit(check.body)
+        kind = branch_exit(check.body)
+        if kind in ("break", "continue") and self._raise_follows(check):
+            return "deferred"
+        return kind
+
+    def _raise_follows(self, check: cst.If) -> bool:
+        """Whether a `raise` of `TrialPruned` (or of an exception the branch stores in a name,
+        `error = TrialPruned(...)`) can run after the branch leaves or skips the loop."""
+        stored = {
+            name
+            for name, value in _assignments_in(check.body)
+            if isinstance(value, cst.Call) and is_trial_pruned(value.func, self.imports)
+        }
+        for statement, raised in self.record.raises:
+            exception = raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc
+            if exception is None or statement is None or not self._is_after(check, statement):
+                continue
+            if is_trial_pruned(exception, self.imports) or dotted_name(exception) in stored:
+                return True
+        return False
 
     # Statement order
 
@@ -677,6 +706,17 @@ def _has_call(node: cst.CSTNode) -> bool:
     return finder.found
 
 
+def _assignments_in(suite: cst.CSTNode) -> Iterator[tuple[str, cst.BaseExpression]]:
+    """`name = value` statements directly in a block."""
+    for statement in suite_statements(suite):
+        smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else ()
+        for small in smalls:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name):
+                        yield target.target.value, small.value
+
+
 def _is_statement_of(statement: cst.CSTNode | None, call: cst.Call) -> bool:
     """Whether `statement` is a line holding only the call."""
     return (
@@ -756,7 +796,7 @@ def _is_tensor(
         return loss_class.startswith("torch.nn.") and loss_class.endswith("Loss")
     qualified = imports.resolve_expression(func)
     if qualified is not None:
-        return qualified.startswith("torch.")
+        return qualified.startswith("torch.") and not qualified.startswith(_NOT_TENSORS)
     if isinstance(func, cst.Attribute):
         if func.attr.value in _TENSOR_TO_PYTHON:
             return False

@@ -439,6 +439,8 @@ def _is_parameter(name: str, scope: FunctionRecord | None) -> bool:
 
 def _direction(call: cst.Call) -> str | None:
     """The optimisation direction of a single-objective study, when written as a literal."""
+    if any(arg.star for arg in call.args):
+        return None  # `**options` may set it
     directions = argument(call, 99, "directions")
     if directions is not None:
         if isinstance(directions, (cst.List, cst.Tuple)) and len(directions.elements) == 1:
@@ -458,6 +460,8 @@ def _direction_name(expression: cst.BaseExpression) -> str | None:
 
 
 def _direction_count(call: cst.Call) -> int | None:
+    if any(arg.star for arg in call.args):
+        return None  # `**options` may set it
     directions = argument(call, 99, "directions")
     if directions is None:
         return 1

@@ -89,9 +89,22 @@ def should_prune_receiver(test: cst.BaseExpression) -> str | None:
         return None
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return should_prune_receiver(test.left) or should_prune_receiver(test.right)
-    if isinstance(test, cst.Comparison):
+    if isinstance(test, cst.Comparison) and _is_true_test(test):
         return should_prune_receiver(test.left)
     return None
+
+
+def _is_true_test(comparison: cst.Comparison) -> bool:
+    """`x == True`, `x is True`, `x != False`, `x is not False`: true when `x` is."""
+    if len(comparison.comparisons) != 1:
+        return False
+    target = comparison.comparisons[0]
+    literal = literal_bool(target.comparator)
+    if literal is None:
+        return False
+    positive = isinstance(target.operator, (cst.Equal, cst.Is))
+    negative = isinstance(target.operator, (cst.NotEqual, cst.IsNot))
+    return (positive and literal) or (negative and not literal)
 
 
 def raises_trial_pruned(suite: cst.CSTNode, imports: ImportTable) -> bool:

@@ -139,6 +139,7 @@ class FunctionRecord:
     checks: list[tuple[str, cst.If, tuple[cst.CSTNode, ...]]] = field(default_factory=list)
     flag_raises: list[tuple[str, cst.If]] = field(default_factory=list)
     tries: list[cst.Try | cst.TryStar] = field(default_factory=list)
+    raises: list[tuple[cst.CSTNode | None, cst.Raise]] = field(default_factory=list)
     # (name, statement) for every binding of a plain name in this function's own body.
     bindings: list[tuple[str, cst.CSTNode]] = field(default_factory=list)
     returns: list[cst.Return] = field(default_factory=list)
@@ -662,6 +663,10 @@ class Traversal(cst.CSTVisitor):
         if self._function is not None:
             self._function.outer_names.update(item.name.value for item in node.names)
         return False
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        if self._function is not None:
+            self._function.raises.append((self._current_statement(), node))
 
     def visit_Return(self, node: cst.Return) -> None:
         if self._function is not None:

@@ -83,7 +83,9 @@ def test_returned_trial_pruned_is_reported_and_raised_by_a_safe_fix() -> None:
 
 
 def test_yielded_trial_pruned_is_reported_without_a_fix() -> None:
-    code = "import optuna\n\ndef steps():\n    yield optuna.TrialPruned('stop')\n"
+    code = (
+        "import optuna\n\ndef steps(trial: optuna.Trial):\n    yield optuna.TrialPruned('stop')\n"
+    )
     (finding,) = lint_source(code)
     assert (finding.code, finding.location.row, finding.fix) == ("OPL109", 4, None)
 

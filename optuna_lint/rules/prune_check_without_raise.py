@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from optuna_lint.facts import PruneCheck, PrunerRef
 from optuna_lint.findings import Applicability, Edit, Finding, Fix
 from optuna_lint.fix_text import trial_pruned_reference
+from optuna_lint.linking import TrialHolder
 from optuna_lint.rules.base import Rule, RuleContext
 
 # What each way of leaving the branch does to a trial that should be pruned.
@@ -30,7 +31,9 @@ class PruneCheckWithoutRaise(Rule):
     Finds prune checks in an objective whose branch, taken when `should_prune()` is true, does
     not raise `TrialPruned`: it returns, breaks, continues, passes or falls through. A flag set
     in the branch and tested later before a raise (`stop = True; break` ... `if stop: raise`)
-    is a raise, and is not reported.
+    is a raise, and is not reported; so is a `break` or `continue` after which a
+    `raise TrialPruned` can still run, and a branch that hands the trial to a call that may
+    raise.
 
     ## Why is this bad?
     Optuna marks a trial PRUNED only when the objective raises `TrialPruned`. Returning stores
@@ -102,6 +105,7 @@ class PruneCheckWithoutRaise(Rule):
                     and not (
                         check.exit_span and check.exit_span.start_offset in returned_exceptions
                     )
+                    and not _hands_the_trial_on(check, holder)
                 ):
                     yield Finding(
                         code=self.code,
@@ -133,6 +137,16 @@ class PruneCheckWithoutRaise(Rule):
             applicability=Applicability.SAFE if check.exit == "return" else Applicability.UNSAFE,
             edits=(*import_edits, edit),
         )
+
+
+def _hands_the_trial_on(check: PruneCheck, holder: TrialHolder) -> bool:
+    """Whether the branch hands the trial to a call (`prune_now(trial, step)`), which may
+    raise `TrialPruned` itself."""
+    return any(
+        handoff.variable == holder.variable
+        and check.span.start_offset <= handoff.span.start_offset < check.span.end_offset
+        for handoff in holder.function.handoffs
+    )
 
 
 def _may_return_on_purpose(pruner: PrunerRef) -> bool:

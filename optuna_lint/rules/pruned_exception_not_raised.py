@@ -20,7 +20,9 @@ class PrunedExceptionNotRaised(Rule):
     instead of being PRUNED.
 
     ## Known problems
-    An exception assigned to a name or passed to a call is not reported: it may be raised
+    Only objectives (and functions annotated as taking a trial that no function hands one to)
+    are checked: another function returning the exception may be a factory whose caller raises
+    it. An exception assigned to a name or passed to a call is not reported: it may be raised
     later (`error = TrialPruned(msg)` ... `raise error`).
 
     ## Example
@@ -50,8 +52,10 @@ class PrunedExceptionNotRaised(Rule):
     fix_availability = "safe"
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
-        for function in context.facts.functions:
-            for unraised in function.unraised_trial_pruned:
+        # Only where the value becomes the trial's: a helper returning the exception may be a
+        # factory whose caller raises it (`raise pruned_error(step)`).
+        for holder in context.project.entry_points(context.path):
+            for unraised in holder.function.unraised_trial_pruned:
                 yield Finding(
                     code=self.code,
                     name=self.name,

@@ -56,7 +56,8 @@ class UnknownOptunaName(Rule):
     ## Fix safety
     Renaming is safe when exactly one real name is close to the written one, or when the name
     is a removed alias with a known replacement: the code cannot run as written, and the
-    rename is the only name it can have meant. There is no fix otherwise, nor for positional
+    rename is the only name it can have meant. There is no fix otherwise, nor for a name in a
+    `from ... import` (its uses elsewhere would keep the old name), nor for positional
     arguments.
     """
 
@@ -88,11 +89,14 @@ class UnknownOptunaName(Rule):
                 )
                 continue
             matches = close_names(name, PUBLIC_NAMES[module])
+            # A name imported with `from ... import` is used elsewhere under the same name:
+            # renaming the import alone would break those uses.
+            renamable = len(matches) == 1 and reference.span != reference.name_span
             yield self._finding(
                 f"`{reference.qualified}` does not exist in Optuna {OPTUNA_VERSION}",
                 matches,
                 reference.name_span,
-                _rename(reference.name_span, matches[0]) if len(matches) == 1 else None,
+                _rename(reference.name_span, matches[0]) if renamable else None,
                 context,
             )
         for pruner in facts.pruners:
