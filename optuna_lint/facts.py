@@ -284,6 +284,7 @@ class PrunerRef:
     class_name: str | None = None
     wrapped: PrunerRef | None = None  # the inner pruner of a PatientPruner
     callee: CalleeRef | None = None
+    configured: bool = False  # built with arguments (not Optuna's defaults)
 
 
 @dataclass(frozen=True)

@@ -329,7 +329,12 @@ class FactBuilder:
             if class_name == "PatientPruner":
                 inner = argument(expression, 0, "wrapped_pruner")
                 wrapped = self._pruner_ref(inner, scope, depth + 1)
-            return PrunerRef("class", class_name=class_name, wrapped=wrapped)
+            return PrunerRef(
+                "class",
+                class_name=class_name,
+                wrapped=wrapped,
+                configured=bool(expression.args),
+            )
         if isinstance(expression, cst.Name):
             if _imports_of(scope, self.imports).is_bound(expression.value):
                 return PrunerRef("unknown")

@@ -227,7 +227,7 @@ class ProjectModel:
         return self._reaching.get(path, [])
 
     def _objective(self, path: str, facts: FileFacts, call: OptimizeCall) -> Objective | None:
-        study = self._study_of(facts, call)
+        study = self.study_of(facts, call)
         if study is None:
             return None
         found = self._objective_function(path, call, call.objective)
@@ -279,7 +279,8 @@ class ProjectModel:
             return None
         return target, positional[0].name, instance
 
-    def _study_of(self, facts: FileFacts, call: OptimizeCall) -> StudyFacts | None:
+    def study_of(self, facts: FileFacts, call: OptimizeCall) -> StudyFacts | None:
+        """The study an `optimize` call runs, when the file shows which."""
         if call.study_index is not None:
             return facts.studies[call.study_index]
         if call.study_variable and call.study_variable.startswith("self."):
@@ -316,7 +317,12 @@ class ProjectModel:
         """A study's pruner with user-defined classes resolved: "custom" for a class of the
         project deriving from an Optuna pruner, "unknown" for anything else not known."""
         if pruner.kind == "class" and pruner.wrapped is not None:
-            return PrunerRef("class", pruner.class_name, self.pruner(path, pruner.wrapped))
+            return PrunerRef(
+                "class",
+                pruner.class_name,
+                self.pruner(path, pruner.wrapped),
+                configured=pruner.configured,
+            )
         if pruner.kind != "call" or pruner.callee is None:
             return pruner
         target = self.resolve(path, MODULE_SCOPE, pruner.callee)

@@ -147,7 +147,8 @@ CREATE = """\
 def test_a_worker_loading_a_study_without_its_pruner(in_tmp, worker: str) -> None:
     from optuna_lint import lint_paths
 
-    write(in_tmp, {"create.py": CREATE, "worker.py": f"import optuna\n\n{worker}\n"})
+    worker_module = f"import optuna\n\n{worker}\nstudy.optimize(objective, n_trials=10)\n"
+    write(in_tmp, {"create.py": CREATE, "worker.py": worker_module})
     factory = "load_study" if "load_study" in worker else "create_study"
     found = [(f.filename, f.code, f.location.row, f.message) for f in lint_paths(["."])]
     assert found == [
@@ -173,6 +174,38 @@ def test_a_worker_passing_the_pruner_or_another_name_is_silent(in_tmp) -> None:
             "worker.py": "import optuna\n\n"
             'a = optuna.load_study(study_name="search", storage=URL, pruner=P)\n'
             'b = optuna.load_study(study_name="other", storage=URL)\n',
+        },
+    )
+    assert lint_paths(["."]) == []
+
+
+def test_a_study_loaded_only_to_read_results_is_silent(in_tmp) -> None:
+    from optuna_lint import lint_paths
+
+    write(
+        in_tmp,
+        {
+            "create.py": CREATE,
+            "analyze.py": "import optuna\n\n"
+            'study = optuna.load_study(study_name="search", storage="sqlite:///s.db")\n'
+            "print(study.best_params)\n",
+        },
+    )
+    assert lint_paths(["."]) == []
+
+
+def test_a_default_median_pruner_is_what_a_worker_gets_anyway(in_tmp) -> None:
+    from optuna_lint import lint_paths
+
+    write(
+        in_tmp,
+        {
+            "create.py": CREATE.replace(
+                "optuna.pruners.HyperbandPruner()", "optuna.pruners.MedianPruner()"
+            ),
+            "worker.py": "import optuna\n\n"
+            'study = optuna.load_study(study_name="search", storage="sqlite:///s.db")\n'
+            "study.optimize(objective, n_trials=10)\n",
         },
     )
     assert lint_paths(["."]) == []

@@ -21,7 +21,9 @@ class PrunerLostOnLoad(Rule):
     ignored by every worker.
 
     ## Known problems
-    Study names are compared only when they are string literals.
+    Study names are compared only when they are string literals. A study that is loaded but
+    not optimized in the same file (to read its results) is not reported, nor one created with
+    a `MedianPruner` built with Optuna's defaults, which is what the worker gets anyway.
 
     ## Example
     ```python
@@ -48,15 +50,28 @@ class PrunerLostOnLoad(Rule):
     )
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        optimized = {
+            id(study)
+            for call in context.facts.optimize_calls
+            if (study := context.project.study_of(context.facts, call)) is not None
+        }
         for study in context.facts.studies:
             loads = study.factory == "load_study" or study.load_if_exists is True
-            if not loads or study.pruner.kind != "absent" or study.study_name is None:
+            if (
+                not loads
+                or study.pruner.kind != "absent"
+                or study.study_name is None
+                or id(study) not in optimized  # loaded to read results: nothing to prune
+            ):
                 continue
             for path, other in context.project.studies_named(study.study_name):
                 pruner = context.project.pruner(path, other.pruner)
+                # A MedianPruner with Optuna's defaults is what the worker gets anyway.
+                default_median = pruner.class_name == "MedianPruner" and not pruner.configured
                 if (
                     other.factory == "create_study"
                     and other.pruner.kind != "absent"
+                    and not default_median
                     and has_pruner(pruner, assume_default_pruner=False) is Answer.YES
                 ):
                     yield Finding(
