@@ -60,8 +60,9 @@ class TrialCall:
     step: str | None = None  # the `step` argument as written, when a name or an integer
     step_is_literal: bool = False
     # The index of each loop in `loops` (the `for` target when a plain name; None for a
-    # `while` or an unpacking target).
+    # `while` or an unpacking target), and the names each loop's iterable reads.
     loop_targets: tuple[str | None, ...] = ()
+    loop_iter_names: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class HandlerFacts:
     # "trial_pruned" (names TrialPruned), or "other".
     kind: str
     keeps_pruned: bool  # re-raises (bare `raise`, `raise <name>`) or raises TrialPruned
+    reraises: bool  # a bare `raise` or `raise <the caught name>` somewhere in the handler
     raises_trial_pruned: Span | None  # a `raise TrialPruned(...)` in the handler
     only_reports: bool  # does nothing but log, print, return, continue or pass
     line_start: int  # where the `except` line starts

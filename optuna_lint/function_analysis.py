@@ -493,11 +493,13 @@ class FunctionAnalysis:
         caught_name = None
         if handler.name is not None and isinstance(handler.name.name, cst.Name):
             caught_name = handler.name.name.value
+        reraises = _reraises(handler.body, caught_name)
         return HandlerFacts(
             span=builder.span(handler),
             caught=builder.module.code_for_node(handler.type) if handler.type else "",
             kind=_handler_kind(handler.type, self.imports),
-            keeps_pruned=raised is not None or _reraises(handler.body, caught_name),
+            keeps_pruned=raised is not None or reraises,
+            reraises=reraises,
             raises_trial_pruned=builder.span(raised) if raised is not None else None,
             only_reports=_only_reports(handler.body),
             line_start=start - len(indent),
@@ -535,6 +537,7 @@ class FunctionAnalysis:
             step_text,
             isinstance(step, cst.Integer),
             tuple(_loop_target(loop) for loop in call.loops),
+            tuple(_iter_names(loop) for loop in call.loops),
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:
@@ -804,6 +807,15 @@ def _is_tensor(
     return False
 
 
+def _iter_names(loop: cst.CSTNode) -> tuple[str, ...]:
+    """The names a `for` loop's iterable reads (`range(start, start + 10)` reads `start`)."""
+    if not isinstance(loop, cst.For):
+        return ()
+    names = _AllNames()
+    loop.iter.visit(names)
+    return tuple(names.names)
+
+
 def _loop_target(loop: cst.CSTNode) -> str | None:
     if isinstance(loop, cst.For) and isinstance(loop.target, cst.Name):
         return loop.target.value
@@ -865,3 +877,15 @@ class _NameReader(cst.CSTVisitor):
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         self.computes = True
         return False
+
+
+class _AllNames(cst.CSTVisitor):
+    """Every name an expression mentions, in order, once each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value not in self.names:
+            self.names.append(node.value)

@@ -243,6 +243,7 @@ class Traversal(cst.CSTVisitor):
         self._tracked_by_function: dict[int, list[str]] = {}
         self._accounted: set[int] = set()  # nodes whose use is already understood
         self._bound: set[int] = set()  # Name nodes that bind or label rather than read
+        self._called: set[int] = set()  # expressions that are called (`f` in `f(...)`)
         self._binding_of_value: dict[int, str] = {}
         self._module_lambda_count = 0
         self._outer_imports: list[ImportTable] = []
@@ -701,6 +702,15 @@ class Traversal(cst.CSTVisitor):
     # Uses of variables that may hold the trial ----------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if (
+            isinstance(node.value, cst.Name)
+            and node.value.value in self._tracked
+            and node.attr.value in ("report", "should_prune")
+            and id(node) not in self._called
+            and self._function is not None
+        ):
+            # `check = trial.should_prune` calls it under another name: not followed.
+            self._function.escapes.setdefault(node.value.value, node)
         name = dotted_name(node)
         if name is not None:
             qualified = self.imports.resolve(name, canonical=False)
@@ -747,6 +757,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self._function
+        self._called.add(id(node.func))
         qualified = self.imports.resolve_expression(node.func)
         if (
             function is not None

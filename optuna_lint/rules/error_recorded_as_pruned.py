@@ -20,7 +20,8 @@ class ErrorRecordedAsPruned(Rule):
 
     ## Known problems
     Narrow handlers (`except (ValueError, FloatingPointError):` for a diverging loss) are a
-    deliberate choice and are not reported.
+    deliberate choice and are not reported, nor are broad handlers that also re-raise (pruning
+    on one error, such as running out of memory, and raising the others).
 
     ## Example
     ```python
@@ -53,7 +54,12 @@ class ErrorRecordedAsPruned(Rule):
         for holder in context.project.entry_points(context.path):
             for tried in holder.function.tries:
                 for handler in tried.handlers:
-                    if handler.kind == "broad" and handler.raises_trial_pruned is not None:
+                    if (
+                        handler.kind == "broad"
+                        and handler.raises_trial_pruned is not None
+                        # Pruning on one error and re-raising the others hides nothing.
+                        and not handler.reraises
+                    ):
                         written = f"except {handler.caught}:" if handler.caught else "except:"
                         yield Finding(
                             code=self.code,

@@ -23,8 +23,10 @@ class ReportStepNotUnique(Rule):
     first epoch.
 
     ## Known problems
-    A step that combines the indexes (`fold * n_epochs + epoch`) or a counter incremented in
-    the loop is not reported; neither is a step the linter cannot read (a call, a subscript).
+    A step that combines the indexes (`fold * n_epochs + epoch`), a counter incremented in
+    the loop, or an inner index whose range depends on the outer loop's index
+    (`for epoch in range(start, start + 10)`) is not reported; neither is a step the linter
+    cannot read (a call, a subscript).
 
     ## Example
     ```python
@@ -101,7 +103,9 @@ def _repeat(call: TrialCall) -> str | None:
     if call.step in targets:
         depth = targets.index(call.step)
         outer = [target for target in targets[:depth] if target is not None]
-        if outer:
+        # `for epoch in range(start, start + 10)` under `for start in ...` does not repeat.
+        depends = set(call.loop_iter_names[depth]) if call.loop_iter_names else set()
+        if outer and not depends & set(outer):
             return (
                 f"{start}, which restarts on every pass of the outer loop over `{outer[-1]}`: "
                 "Optuna ignores the repeats, so the pruner sees only the first pass; combine "
