@@ -43,7 +43,7 @@ def test_report_and_check_in_a_multi_objective_study_are_each_reported() -> None
             "OPL301",
             8,
             12,
-            "`trial.should_prune(...)` in an objective of a study with 2 directions: Optuna "
+            "`trial.should_prune()` in an objective of a study with 2 directions: Optuna "
             "raises `NotImplementedError`, since multi-objective studies cannot be pruned",
         ),
     ]

@@ -8,6 +8,9 @@ from optuna_lint.findings import Finding
 from optuna_lint.linking import Answer
 from optuna_lint.rules.base import Rule, RuleContext, describe_pruner, has_pruner
 
+# How messages write each call's arguments.
+_ARGUMENTS = {"report": "...", "should_prune": ""}
+
 
 class PruneApiInMultiObjective(Rule):
     """## What it does
@@ -78,7 +81,8 @@ class PruneApiInMultiObjective(Rule):
                         code=self.code,
                         name=self.name,
                         message=(
-                            f"`{call.receiver}.{method}(...)` in an objective of a study with "
+                            f"`{call.receiver}.{method}({_ARGUMENTS[method]})` in an objective "
+                            "of a study with "
                             f"{directions} directions: Optuna raises `NotImplementedError`, "
                             "since multi-objective studies cannot be pruned"
                         ),
