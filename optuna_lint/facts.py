@@ -372,6 +372,16 @@ class OptunaReference:
 
 
 @dataclass(frozen=True)
+class OptunaImport:
+    """`import optuna.x` or `from optuna.x import a, b`."""
+
+    module: str
+    span: Span  # the module's name as written
+    names: tuple[str, ...] | None  # the names imported from it; None for `import optuna.x`
+    aliased: bool  # `import optuna.x as y`
+
+
+@dataclass(frozen=True)
 class ModuleNames:
     """How the module refers to the Optuna names a fix needs, and where an import can go."""
 
@@ -392,6 +402,7 @@ class FileFacts:
     studies: tuple[StudyFacts, ...] = ()
     pruners: tuple[PrunerConstruction, ...] = ()
     optuna_references: tuple[OptunaReference, ...] = ()
+    optuna_imports: tuple[OptunaImport, ...] = ()
     optimize_calls: tuple[OptimizeCall, ...] = ()
     # Names bound at module level other than by `def` (used to tell a local function from a
     # variable that merely shares its name).

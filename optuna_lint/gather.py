@@ -16,6 +16,7 @@ from optuna_lint.facts import (
     ModuleNames,
     ObjectiveRef,
     OptimizeCall,
+    OptunaImport,
     OptunaReference,
     PrunerConstruction,
     PrunerRef,
@@ -115,6 +116,10 @@ class FactBuilder:
                 OptunaReference(qualified, self.span(name), self.span(node))
                 for qualified, name, node in traversal.optuna_references
             ),
+            optuna_imports=tuple(
+                OptunaImport(module, self.span(node), names, aliased)
+                for module, node, names, aliased in traversal.optuna_imports
+            ),
             optimize_calls=tuple(
                 self._optimize(raw, study_index) for raw in traversal.optimize_calls
             ),
@@ -150,6 +155,7 @@ class FactBuilder:
         )
         for _, name, node in traversal.optuna_references:
             wanted.extend((name, node))
+        wanted.extend(node for _, node, _, _ in traversal.optuna_imports)
         wanted.extend(raw.call for raw in traversal.optimize_calls)
         return wanted
 

@@ -139,3 +139,171 @@ PRUNER_PARAMETERS: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+# What `optuna_integration` offers: "" for the package, then each submodule.
+INTEGRATION_NAMES: dict[str, frozenset[str]] = {
+    "": frozenset(
+        {
+            "BoTorchSampler",
+            "CatBoostPruningCallback",
+            "CometCallback",
+            "DaskStorage",
+            "FastAIPruningCallback",
+            "FastAIV2PruningCallback",
+            "KerasPruningCallback",
+            "LightGBMPruningCallback",
+            "LightGBMTuner",
+            "LightGBMTunerCV",
+            "MLflowCallback",
+            "OptunaSearchCV",
+            "PyCmaSampler",
+            "PyTorchIgnitePruningHandler",
+            "PyTorchLightningPruningCallback",
+            "ShapleyImportanceEvaluator",
+            "SkorchPruningCallback",
+            "TFKerasPruningCallback",
+            "TensorBoardCallback",
+            "TensorFlowPruningHook",
+            "TorchDistributedTrial",
+            "TrackioCallback",
+            "WeightsAndBiasesCallback",
+            "XGBoostPruningCallback",
+            "__version__",
+            "botorch",
+            "catboost",
+            "cma",
+            "comet",
+            "dask",
+            "fastaiv2",
+            "keras",
+            "lightgbm",
+            "mlflow",
+            "pytorch_distributed",
+            "pytorch_ignite",
+            "pytorch_lightning",
+            "shap",
+            "sklearn",
+            "skorch",
+            "tensorboard",
+            "tensorflow",
+            "tfkeras",
+            "trackio",
+            "version",
+            "wandb",
+            "xgboost",
+        }
+    ),
+    "botorch": frozenset(
+        {
+            "BoTorchSampler",
+        }
+    ),
+    "catboost": frozenset(
+        {
+            "CatBoostPruningCallback",
+        }
+    ),
+    "cma": frozenset(
+        {
+            "PyCmaSampler",
+        }
+    ),
+    "comet": frozenset(
+        {
+            "CometCallback",
+        }
+    ),
+    "dask": frozenset(
+        {
+            "DaskStorage",
+        }
+    ),
+    "fastaiv2": frozenset(
+        {
+            "FastAIPruningCallback",
+            "FastAIV2PruningCallback",
+        }
+    ),
+    "keras": frozenset(
+        {
+            "KerasPruningCallback",
+        }
+    ),
+    "lightgbm": frozenset(
+        {
+            "LightGBMPruningCallback",
+            "LightGBMTuner",
+            "LightGBMTunerCV",
+        }
+    ),
+    "mlflow": frozenset(
+        {
+            "MLflowCallback",
+        }
+    ),
+    "pytorch_distributed": frozenset(
+        {
+            "TorchDistributedTrial",
+        }
+    ),
+    "pytorch_ignite": frozenset(
+        {
+            "PyTorchIgnitePruningHandler",
+        }
+    ),
+    "pytorch_lightning": frozenset(
+        {
+            "PyTorchLightningPruningCallback",
+        }
+    ),
+    "shap": frozenset(
+        {
+            "ShapleyImportanceEvaluator",
+        }
+    ),
+    "sklearn": frozenset(
+        {
+            "OptunaSearchCV",
+        }
+    ),
+    "skorch": frozenset(
+        {
+            "SkorchPruningCallback",
+        }
+    ),
+    "tensorboard": frozenset(
+        {
+            "TensorBoardCallback",
+        }
+    ),
+    "tensorflow": frozenset(
+        {
+            "TensorFlowPruningHook",
+        }
+    ),
+    "tfkeras": frozenset(
+        {
+            "TFKerasPruningCallback",
+        }
+    ),
+    "trackio": frozenset(
+        {
+            "TrackioCallback",
+        }
+    ),
+    "version": frozenset(
+        {
+            "__version__",
+        }
+    ),
+    "wandb": frozenset(
+        {
+            "WeightsAndBiasesCallback",
+        }
+    ),
+    "xgboost": frozenset(
+        {
+            "XGBoostPruningCallback",
+        }
+    ),
+}

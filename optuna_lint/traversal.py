@@ -229,6 +229,9 @@ class Traversal(cst.CSTVisitor):
         # Names under `optuna` as written: (qualified name before canonical forms, the node of
         # its last part, the whole reference).
         self.optuna_references: list[tuple[str, cst.Name, cst.CSTNode]] = []
+        # Imports of modules under `optuna`: (module, its node, the names imported from it or
+        # None for `import module`, whether an `as` name binds it).
+        self.optuna_imports: list[tuple[str, cst.CSTNode, tuple[str, ...] | None, bool]] = []
         self.placements: dict[int, Placement] = {}
         # scope qualname -> name -> values assigned to it (None: bound some other way)
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
@@ -627,6 +630,7 @@ class Traversal(cst.CSTVisitor):
             module = dotted_name(alias.name)
             if module and module.startswith("optuna.") and isinstance(alias.name, cst.Attribute):
                 self.optuna_references.append((module, alias.name.attr, alias.name))
+                self.optuna_imports.append((module, alias.name, None, alias.asname is not None))
         if self._function is not None:
             self.imports.add_statement(node)
         for alias in node.names:
@@ -643,10 +647,13 @@ class Traversal(cst.CSTVisitor):
             and module.split(".")[0] == "optuna"
             and not isinstance(node.names, cst.ImportStar)
         ):
+            names = []
             for alias in node.names:
                 if isinstance(alias.name, cst.Name):
                     qualified = f"{module}.{alias.name.value}"
                     self.optuna_references.append((qualified, alias.name, alias.name))
+                    names.append(alias.name.value)
+            self.optuna_imports.append((module, node.module, tuple(names), False))
         if self._function is not None:
             self.imports.add_statement(node)
         if not isinstance(node.names, cst.ImportStar):

@@ -1,11 +1,14 @@
 """Write `optuna_lint/optuna_names.py`, the table of Optuna's public names that OPL304 checks
-against, from the Optuna installed here. The linter itself never imports Optuna.
+against and of the names `optuna_integration` offers (OPL308), from the Optuna and
+optuna-integration installed here. The linter itself never imports either.
 
     python scripts/generate_optuna_names.py
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import inspect
 import pkgutil
 import sys
@@ -53,6 +56,23 @@ def _frozenset_entry(key: str, names: list[str]) -> list[str]:
     ]
 
 
+def integration_names() -> dict[str, list[str]]:
+    """What `optuna_integration` offers, read from its source (importing it would import every
+    framework it integrates): "" for the package, then each submodule."""
+    spec = importlib.util.find_spec("optuna_integration")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    structure: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "_import_structure"
+            for target in node.targets
+        ):
+            structure = ast.literal_eval(node.value)
+    names = {"": sorted({n for members in structure.values() for n in members} | set(structure))}
+    names.update((module, sorted(members)) for module, members in sorted(structure.items()))
+    return names
+
+
 def render() -> str:
     lines = [
         f'"""Optuna {optuna.__version__}\'s public names, for OPL304.',
@@ -71,6 +91,12 @@ def render() -> str:
     lines.append("PRUNER_PARAMETERS: dict[str, frozenset[str]] = {")
     for pruner, parameters in sorted(pruner_parameters().items()):
         lines.extend(_frozenset_entry(pruner, parameters))
+    lines.append("}")
+    lines.append("")
+    lines.append('# What `optuna_integration` offers: "" for the package, then each submodule.')
+    lines.append("INTEGRATION_NAMES: dict[str, frozenset[str]] = {")
+    for module, names in integration_names().items():
+        lines.extend(_frozenset_entry(module, names))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

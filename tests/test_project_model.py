@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from optuna_lint import lint_paths
+from optuna_lint import Settings, lint_paths
 
 Tree = dict[str, str]
 Found = tuple[str, str, int, int, str]
@@ -78,11 +78,16 @@ def write_tree(root: Path, files: Tree) -> None:
         target.write_text(textwrap.dedent(source))
 
 
+# The rules about how the trial is wired, which the project model decides; the OPL3xx rules
+# about API usage (such as OPL308 on `optuna.integration` imports) are tested on their own.
+WIRING_RULES = Settings(select=("OPL1", "OPL2"))
+
+
 def lint(*paths: str) -> list[Found]:
     """The findings of `lint_paths(paths)` as (filename, code, row, column, message)."""
     return [
         (f.filename, f.code, f.location.row, f.location.column, f.message)
-        for f in lint_paths(list(paths))
+        for f in lint_paths(list(paths), WIRING_RULES)
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optuna_lint.rules.base import Rule, RuleContext
+from optuna_lint.rules.deprecated_integration_import import DeprecatedIntegrationImport
 from optuna_lint.rules.direction_metric_mismatch import DirectionMetricMismatch
 from optuna_lint.rules.error_recorded_as_pruned import ErrorRecordedAsPruned
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
@@ -54,6 +55,7 @@ ALL_RULES: tuple[Rule, ...] = (
     DirectionMetricMismatch(),
     PrunerNotAnInstance(),
     PrunerLostOnLoad(),
+    DeprecatedIntegrationImport(),
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
 

@@ -1,0 +1,59 @@
+"""OPL308: names reached through the deprecated `optuna.integration`."""
+
+from __future__ import annotations
+
+from conftest import assert_fix, codes_and_rows, lint
+
+from optuna_lint import lint_source
+
+MESSAGE = (
+    "`{written}` goes through `optuna.integration`, deprecated since Optuna 4.9 and removed in "
+    "6.0: `optuna_integration` provides the same"
+)
+
+
+def test_from_import_is_reported_and_moved_to_the_new_package() -> None:
+    code = "from optuna.integration import PyTorchLightningPruningCallback\n"
+    written = "from optuna.integration import PyTorchLightningPruningCallback"
+    assert lint(code) == [("OPL308", 1, 6, MESSAGE.format(written=written))]
+    assert_fix(code, "from optuna_integration import PyTorchLightningPruningCallback\n")
+
+
+def test_from_a_submodule_and_import_as() -> None:
+    code = (
+        "import optuna.integration.lightgbm as lgb\n"
+        "from optuna.integration.lightgbm import LightGBMTuner\n"
+    )
+    assert codes_and_rows(code) == [("OPL308", 1), ("OPL308", 2)]
+    assert_fix(
+        code,
+        "import optuna_integration.lightgbm as lgb\n"
+        "from optuna_integration.lightgbm import LightGBMTuner\n",
+    )
+
+
+def test_attribute_chain_gets_the_new_package_and_its_import() -> None:
+    code = "import optuna\n\ncb = optuna.integration.XGBoostPruningCallback(trial, 'v-rmse')\n"
+    assert lint(code) == [
+        (
+            "OPL308",
+            3,
+            6,
+            MESSAGE.format(written="optuna.integration.XGBoostPruningCallback"),
+        )
+    ]
+    assert_fix(
+        code,
+        "import optuna\nimport optuna_integration\n\n"
+        "cb = optuna_integration.XGBoostPruningCallback(trial, 'v-rmse')\n",
+    )
+
+
+def test_import_without_as_is_reported_without_a_fix() -> None:
+    (finding,) = lint_source("import optuna.integration.lightgbm\n")
+    assert (finding.code, finding.fix) == ("OPL308", None)
+
+
+def test_names_the_new_package_lacks_and_the_new_package_itself_are_silent() -> None:
+    assert codes_and_rows("from optuna.integration import SomethingElse\n") == []
+    assert codes_and_rows("from optuna_integration import XGBoostPruningCallback\n") == []
