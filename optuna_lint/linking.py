@@ -302,6 +302,10 @@ class ProjectModel:
         chosen = same_scope if call.study_is_local else same_scope or candidates
         return chosen[-1] if chosen else None
 
+    def module_name(self, path: str) -> str | None:
+        """The dotted module name of a file of the project, when the project is indexed."""
+        return self.index.module_name(path) if self.index is not None else None
+
     def studies_named(self, name: str) -> list[tuple[str, StudyFacts]]:
         """Studies created or loaded anywhere in the project under a literal `study_name`."""
         return [

@@ -48,6 +48,10 @@ class ModuleIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._path_of
 
+    def module_name(self, key: str) -> str | None:
+        """The dotted name a file has from the packages around it."""
+        return self._package_name.get(key)
+
     def absolute(self, name: str, importer: str) -> str | None:
         """`name` with the leading dots of a relative import resolved against the importing
         module's package; None when it climbs above the top package."""

@@ -37,8 +37,8 @@ class DeprecatedIntegrationImport(Rule):
 
     ## Known problems
     Names `optuna_integration` does not provide (according to the table generated from it)
-    are left alone. `import optuna.integration.x` without `as` binds `optuna`, so it is
-    reported without a fix.
+    are left alone, and so are the modules of `optuna.integration` itself. `import
+    optuna.integration.x` without `as` binds `optuna`, so it is reported without a fix.
 
     ## Example
     ```python
@@ -66,6 +66,9 @@ class DeprecatedIntegrationImport(Rule):
     fix_availability = "safe"
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
+        module = context.project.module_name(context.path) or ""
+        if module == DEPRECATED or module.startswith(DEPRECATED + "."):
+            return  # the deprecated package's own modules are not its users
         facts = context.facts
         imported = set()
         for statement in facts.optuna_imports:
