@@ -35,6 +35,7 @@ def test_fixture_findings() -> None:
     findings = lint_paths([FIXTURES], Settings())
     found = [(Path(f.filename).name, f.code, f.location.row, f.location.column) for f in findings]
     assert found == [
+        ("broad_except_swallows_prune.py", "OPL107", 81, 5),
         ("hyperband_never_reports.py", "OPL101", 59, 1),
         ("median_returns_on_prune.py", "OPL104", 79, 9),
         ("regression_user_attrs.py", "OPL201", 76, 9),
@@ -79,6 +80,13 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
     if name == "hyperband_never_reports.py":
         assert all(not t.intermediate_values for t in original)
         assert all(len(t.intermediate_values) >= 1 for t in fixed)
+    elif name == "broad_except_swallows_prune.py":
+        # The handler turns every pruned trial into a COMPLETE one worth infinity ...
+        assert all(t.state == optuna.trial.TrialState.COMPLETE for t in original)
+        assert any(t.value == float("inf") for t in original)
+        # ... re-raising keeps them PRUNED, and no trial is worth infinity.
+        assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
+        assert all(t.value != float("inf") for t in fixed if t.value is not None)
     elif name == "median_returns_on_prune.py":
         complete = optuna.trial.TrialState.COMPLETE
         # Returning stores stopped trials as COMPLETE with a partial value ...
