@@ -37,6 +37,7 @@ def test_fixture_findings() -> None:
     assert found == [
         ("broad_except_swallows_prune.py", "OPL107", 81, 5),
         ("hyperband_never_reports.py", "OPL101", 59, 1),
+        ("median_never_checks.py", "OPL103", 78, 9),
         ("median_returns_on_prune.py", "OPL104", 79, 9),
         ("regression_user_attrs.py", "OPL201", 76, 9),
         ("regression_user_attrs.py", "OPL201", 77, 9),
@@ -87,6 +88,12 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
         # ... re-raising keeps them PRUNED, and no trial is worth infinity.
         assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
         assert all(t.value != float("inf") for t in fixed if t.value is not None)
+    elif name == "median_never_checks.py":
+        # Reports without a check: every trial trains all its epochs ...
+        assert all(len(t.intermediate_values) == module.N_EPOCHS for t in original)
+        assert all(t.state == optuna.trial.TrialState.COMPLETE for t in original)
+        # ... with the check, some are stopped early.
+        assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
     elif name == "median_returns_on_prune.py":
         complete = optuna.trial.TrialState.COMPLETE
         # Returning stores stopped trials as COMPLETE with a partial value ...
