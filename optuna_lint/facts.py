@@ -81,6 +81,11 @@ class HandlerFacts:
     line_start: int  # where the `except` line starts
     indent: str  # the `except` line's indentation
 
+    @property
+    def written(self) -> str:
+        """How messages quote the clause: `except Exception:`, or `except:`."""
+        return f"except {self.caught}:" if self.caught else "except:"
+
 
 @dataclass(frozen=True)
 class TryFacts:

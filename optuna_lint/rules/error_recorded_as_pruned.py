@@ -60,12 +60,11 @@ class ErrorRecordedAsPruned(Rule):
                         # Pruning on one error and re-raising the others hides nothing.
                         and not handler.reraises
                     ):
-                        written = f"except {handler.caught}:" if handler.caught else "except:"
                         yield Finding(
                             code=self.code,
                             name=self.name,
                             message=(
-                                f"`{written}` raises `TrialPruned`: every error in the `try` "
+                                f"`{handler.written}` raises `TrialPruned`: every error in the `try` "
                                 "block (a typo, CUDA out of memory) is stored as a pruned trial "
                                 "and hidden"
                             ),

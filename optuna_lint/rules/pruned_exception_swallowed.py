@@ -85,12 +85,11 @@ class PrunedExceptionSwallowed(Rule):
                     break  # a broad handler takes everything the later ones would
 
     def _finding(self, handler: HandlerFacts, context: RuleContext) -> Finding:
-        written = f"except {handler.caught}:" if handler.caught else "except:"
         return Finding(
             code=self.code,
             name=self.name,
             message=(
-                f"`{written}` catches the `TrialPruned` its `try` block can raise and does not "
+                f"`{handler.written}` catches the `TrialPruned` its `try` block can raise and does not "
                 "re-raise it: pruned trials are not stored as PRUNED"
             ),
             filename=context.display_path,
