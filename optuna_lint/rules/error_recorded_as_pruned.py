@@ -64,9 +64,9 @@ class ErrorRecordedAsPruned(Rule):
                             code=self.code,
                             name=self.name,
                             message=(
-                                f"`{handler.written}` raises `TrialPruned`: every error in the `try` "
-                                "block (a typo, CUDA out of memory) is stored as a pruned trial "
-                                "and hidden"
+                                f"`{handler.written}` raises `TrialPruned`: every error in "
+                                "the `try` block (a typo, CUDA out of memory) is stored as a "
+                                "pruned trial and hidden"
                             ),
                             filename=context.display_path,
                             span=handler.raises_trial_pruned,

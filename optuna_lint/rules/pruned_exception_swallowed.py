@@ -89,8 +89,8 @@ class PrunedExceptionSwallowed(Rule):
             code=self.code,
             name=self.name,
             message=(
-                f"`{handler.written}` catches the `TrialPruned` its `try` block can raise and does not "
-                "re-raise it: pruned trials are not stored as PRUNED"
+                f"`{handler.written}` catches the `TrialPruned` its `try` block can raise and "
+                "does not re-raise it: pruned trials are not stored as PRUNED"
             ),
             filename=context.display_path,
             span=handler.span,
