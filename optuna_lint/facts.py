@@ -54,6 +54,8 @@ class TrialCall:
     identity: str | None = None
     comparison_span: Span | None = None
     guarded_by_directions: bool = False  # inside an `if` testing a study's `directions`
+    method_span: Span | None = None  # the method's name
+    argument_count: int = 0
     value_name: str | None = None  # the first argument when a plain name or attribute
     value_span: Span | None = None  # the first argument
     value_is_tensor: bool = False  # evidently a torch tensor (see `function_analysis`)

@@ -321,6 +321,7 @@ class FunctionAnalysis:
         yield record.node
         for trial_call in record.trial_calls:
             yield trial_call.call
+            yield trial_call.call.func.attr
             yield from trial_call.loops
             if trial_call.method == "report":
                 value = argument(trial_call.call, 0, "value")
@@ -531,6 +532,8 @@ class FunctionAnalysis:
             call.identity,
             builder.span(call.comparison) if call.comparison is not None else None,
             call.guarded_by_directions,
+            builder.span(call.call.func.attr),
+            len(call.call.args),
             dotted_name(value) if value is not None else None,
             builder.span(value) if value is not None else None,
             value is not None and self._is_tensor_value(value),

@@ -140,6 +140,29 @@ PRUNER_PARAMETERS: dict[str, frozenset[str]] = {
     ),
 }
 
+# What a trial offers: `optuna.trial.Trial`'s public attributes and methods.
+TRIAL_ATTRIBUTES: frozenset[str] = frozenset(
+    {
+        "constraints",
+        "datetime_start",
+        "distributions",
+        "number",
+        "params",
+        "relative_params",
+        "report",
+        "set_constraint",
+        "set_user_attr",
+        "should_prune",
+        "suggest_categorical",
+        "suggest_discrete_uniform",
+        "suggest_float",
+        "suggest_int",
+        "suggest_loguniform",
+        "suggest_uniform",
+        "user_attrs",
+    }
+)
+
 # What `optuna_integration` offers: "" for the package, then each submodule.
 INTEGRATION_NAMES: dict[str, frozenset[str]] = {
     "": frozenset(

@@ -788,7 +788,14 @@ class Traversal(cst.CSTVisitor):
                 self.pruners.append(RawPruner(node, class_name, function, binding))
 
     def _note_trial_call(self, function: FunctionRecord, node: cst.Call) -> None:
-        if not isinstance(node.func, cst.Attribute) or node.func.attr.value not in TRIAL_METHODS:
+        """Calls of the trial's own methods on any receiver, and of any method on a variable
+        that may hold the trial (for checks of the method's name)."""
+        if not isinstance(node.func, cst.Attribute):
+            return
+        if (
+            node.func.attr.value not in TRIAL_METHODS
+            and self._trial_variable(node.func.value) is None
+        ):
             return
         receiver = dotted_name(node.func.value)
         if receiver is not None:

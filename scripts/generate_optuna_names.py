@@ -56,6 +56,10 @@ def _frozenset_entry(key: str, names: list[str]) -> list[str]:
     ]
 
 
+def trial_attributes() -> list[str]:
+    return sorted(name for name in dir(optuna.trial.Trial) if not name.startswith("_"))
+
+
 def integration_names() -> dict[str, list[str]]:
     """What `optuna_integration` offers, read from its source (importing it would import every
     framework it integrates): "" for the package, then each submodule."""
@@ -92,6 +96,13 @@ def render() -> str:
     for pruner, parameters in sorted(pruner_parameters().items()):
         lines.extend(_frozenset_entry(pruner, parameters))
     lines.append("}")
+    lines.append("")
+    lines.append("# What a trial offers: `optuna.trial.Trial`'s public attributes and methods.")
+    lines.append("TRIAL_ATTRIBUTES: frozenset[str] = frozenset(")
+    lines.append("    {")
+    lines.extend(f'        "{name}",' for name in trial_attributes())
+    lines.append("    }")
+    lines.append(")")
     lines.append("")
     lines.append('# What `optuna_integration` offers: "" for the package, then each submodule.')
     lines.append("INTEGRATION_NAMES: dict[str, frozenset[str]] = {")

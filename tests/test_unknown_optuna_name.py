@@ -108,3 +108,35 @@ def test_the_table_has_every_optuna_pruner() -> None:
 
     assert set(PRUNER_PARAMETERS) == OPTUNA_PRUNERS
     assert PUBLIC_NAMES["optuna.pruners"] >= OPTUNA_PRUNERS
+
+
+TRIAL_CODE = (
+    "import optuna\n\n\ndef objective(trial: optuna.Trial) -> float:\n    {line}\n    return 0.0\n"
+)
+
+
+def test_a_removed_trial_method_is_reported_and_renamed() -> None:
+    code = TRIAL_CODE.format(line="trial.set_system_attr('seed', 1)")
+    assert lint(code) == [
+        (
+            "OPL304",
+            5,
+            11,
+            f"A trial has no method `set_system_attr` in Optuna {OPTUNA_VERSION}; did you mean "
+            "`set_user_attr`?",
+        )
+    ]
+    assert_fix(code, TRIAL_CODE.format(line="trial.set_user_attr('seed', 1)"))
+
+
+def test_should_prune_with_an_argument_is_reported_without_a_fix() -> None:
+    (finding,) = lint_source(TRIAL_CODE.format(line="pruned = trial.should_prune(3)"))
+    assert (finding.code, finding.location.row, finding.fix) == ("OPL304", 5, None)
+    assert finding.message == (
+        "`should_prune()` takes no argument: it checks the last reported step"
+    )
+
+
+def test_real_trial_methods_and_other_variables_are_silent() -> None:
+    code = TRIAL_CODE.format(line="x = trial.suggest_float('x', 0, 1) + model.anything()")
+    assert codes_and_rows(code) == []

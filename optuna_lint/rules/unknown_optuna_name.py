@@ -7,7 +7,12 @@ from collections.abc import Iterator
 
 from optuna_lint.facts import OptunaReference
 from optuna_lint.findings import Applicability, Edit, Finding, Fix, Span
-from optuna_lint.optuna_names import OPTUNA_VERSION, PRUNER_PARAMETERS, PUBLIC_NAMES
+from optuna_lint.optuna_names import (
+    OPTUNA_VERSION,
+    PRUNER_PARAMETERS,
+    PUBLIC_NAMES,
+    TRIAL_ATTRIBUTES,
+)
 from optuna_lint.rules.base import Rule, RuleContext
 
 # Aliases Optuna removed, with what replaced them.
@@ -28,7 +33,9 @@ class UnknownOptunaName(Rule):
     """## What it does
     Finds names under `optuna`, `optuna.pruners`, `optuna.exceptions` and `optuna.trial` that
     current Optuna does not have (a typo such as `ThreshholdPruner`, a removed alias such as
-    `optuna.structs.TrialPruned`), keyword arguments an Optuna pruner does not accept
+    `optuna.structs.TrialPruned`), methods a trial does not have (`trial.set_system_attr`,
+    removed), `should_prune(step)` with an argument, keyword arguments an Optuna pruner
+    does not accept
     (`MedianPruner(n_warmup_step=5)`), and positional arguments to `create_study` or
     `load_study`. The names come from a table generated from Optuna (see `optuna_names.py`), so
     the linter never imports Optuna.
@@ -40,8 +47,8 @@ class UnknownOptunaName(Rule):
 
     ## Known problems
     Names reached through a variable, or through modules other than the four above, are not
-    checked, nor private names (`optuna._imports`); removed trial methods
-    (`trial.set_system_attr`) are not checked yet.
+    checked, nor private names (`optuna._imports`). Trial methods are checked on variables
+    known to hold the trial.
 
     ## Example
     ```python
@@ -112,6 +119,28 @@ class UnknownOptunaName(Rule):
                         matches,
                         span,
                         fix,
+                        context,
+                    )
+        for holder in context.project.trial_holders(context.path):
+            for call in holder.function.trial_calls:
+                if call.receiver != holder.variable or call.method_span is None:
+                    continue
+                if call.method not in TRIAL_ATTRIBUTES:
+                    matches = close_names(call.method, TRIAL_ATTRIBUTES)
+                    fix = _rename(call.method_span, matches[0]) if len(matches) == 1 else None
+                    yield self._finding(
+                        f"A trial has no method `{call.method}` in Optuna {OPTUNA_VERSION}",
+                        matches,
+                        call.method_span,
+                        fix,
+                        context,
+                    )
+                elif call.method == "should_prune" and call.argument_count:
+                    yield self._finding(
+                        "`should_prune()` takes no argument: it checks the last reported step",
+                        [],
+                        call.span,
+                        None,
                         context,
                     )
         for study in facts.studies:
