@@ -55,6 +55,7 @@ class TrialCall:
     comparison_span: Span | None = None
     guarded_by_directions: bool = False  # inside an `if` testing a study's `directions`
     method_span: Span | None = None  # the method's name
+    bare: bool = False  # a statement of its own (also on a line with others), its value unused
     argument_count: int = 0
     value_name: str | None = None  # the first argument when a plain name or attribute
     value_span: Span | None = None  # the first argument

@@ -533,6 +533,7 @@ class FunctionAnalysis:
             builder.span(call.comparison) if call.comparison is not None else None,
             call.guarded_by_directions,
             builder.span(call.call.func.attr),
+            call.bare,
             len(call.call.args),
             dotted_name(value) if value is not None else None,
             builder.span(value) if value is not None else None,

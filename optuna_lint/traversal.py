@@ -97,6 +97,7 @@ class RawTrialCall:
     comparison: cst.Comparison | None = None
     identity: str | None = None
     guarded_by_directions: bool = False  # inside `if len(study.directions) == 1:` and the like
+    bare: bool = False  # a statement of its own, its value thrown away
 
 
 @dataclass
@@ -247,6 +248,7 @@ class Traversal(cst.CSTVisitor):
         self._accounted: set[int] = set()  # nodes whose use is already understood
         self._bound: set[int] = set()  # Name nodes that bind or label rather than read
         self._called: set[int] = set()  # expressions that are called (`f` in `f(...)`)
+        self._bare: set[int] = set()  # expressions that are statements of their own
         self._binding_of_value: dict[int, str] = {}
         self._module_lambda_count = 0
         self._outer_imports: list[ImportTable] = []
@@ -676,6 +678,9 @@ class Traversal(cst.CSTVisitor):
         if self._function is not None:
             self._function.raises.append((self._current_statement(), node))
 
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._bare.add(id(node.value))
+
     def visit_Return(self, node: cst.Return) -> None:
         if self._function is not None:
             self._function.returns.append(node)
@@ -811,6 +816,7 @@ class Traversal(cst.CSTVisitor):
                     comparison,
                     identity,
                     any(self._direction_guards),
+                    id(node) in self._bare,
                 )
             )
 

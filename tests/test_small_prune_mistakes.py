@@ -124,3 +124,12 @@ def test_equality_comparison_is_not_opl112() -> None:
         check="if trial.should_prune() == True:\n            raise optuna.TrialPruned()"
     )
     assert codes_and_rows(code) == []
+
+
+@pytest.mark.parametrize(
+    "check", ["loss = 0.5; trial.should_prune()", "if epoch > 2: trial.should_prune()"]
+)
+def test_bare_should_prune_sharing_its_line_is_reported_without_a_fix(check: str) -> None:
+    code = LOOP.format(check=check)
+    (finding,) = [f for f in lint_source(code) if f.code == "OPL105"]
+    assert (finding.location.row, finding.fix) == (6, None)

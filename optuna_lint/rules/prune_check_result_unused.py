@@ -37,7 +37,8 @@ class PruneCheckResultUnused(Rule):
 
     ## Fix safety
     The fix is unsafe: it makes the statement raise `TrialPruned` when the pruner says so, and
-    from then on pruned trials stop there, so the code after it no longer runs for them.
+    from then on pruned trials stop there, so the code after it no longer runs for them. A call
+    sharing its line with other statements (`x = 1; trial.should_prune()`) has no fix.
     """
 
     code = "OPL105"
@@ -49,11 +50,7 @@ class PruneCheckResultUnused(Rule):
     def check(self, context: RuleContext) -> Iterator[Finding]:
         for holder in context.project.trial_holders(context.path):
             for call in holder.function.trial_calls:
-                if (
-                    call.receiver == holder.variable
-                    and call.method == "should_prune"
-                    and call.statement_end is not None
-                ):
+                if call.receiver == holder.variable and call.method == "should_prune" and call.bare:
                     yield Finding(
                         code=self.code,
                         name=self.name,
@@ -67,7 +64,9 @@ class PruneCheckResultUnused(Rule):
                     )
 
     @staticmethod
-    def _fix(call: TrialCall, context: RuleContext) -> Fix:
+    def _fix(call: TrialCall, context: RuleContext) -> Fix | None:
+        if call.statement_end is None:
+            return None  # on a line with other statements: an `if` cannot go there
         names = context.facts.names
         trial_pruned, import_edits = trial_pruned_reference(names)
         text = (
