@@ -83,3 +83,33 @@ def test_a_pruning_callback_never_passed_on_is_reported(line: str, flagged: bool
         )
     ]
     assert found == (expected if flagged else [])
+
+
+CATBOOST = textwrap.dedent(
+    """\
+    import optuna
+    from optuna_integration import CatBoostPruningCallback
+
+    def objective(trial: optuna.Trial) -> float:
+        callback = CatBoostPruningCallback(trial, "Logloss")
+        model.fit(data, callbacks=[callback])
+        {after}
+        return 0.0
+    """
+)
+
+
+def test_catboost_callback_without_check_pruned_is_reported() -> None:
+    assert lint(CATBOOST.format(after="pass")) == [
+        (
+            "OPL108",
+            5,
+            16,
+            "`CatBoostPruningCallback(...)` is used, but its `check_pruned()` is never called "
+            "after training: CatBoost cannot raise from a callback, so pruned trials end COMPLETE",
+        )
+    ]
+
+
+def test_catboost_callback_checked_after_training_is_silent() -> None:
+    assert codes_and_rows(CATBOOST.format(after="callback.check_pruned()")) == []
