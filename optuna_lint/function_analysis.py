@@ -192,7 +192,14 @@ class FunctionAnalysis:
             if sink is not None:
                 yield from self._after_check(sink_call.call, sink_call.statement, None, sink)
         for trial_call in self.record.trial_calls:
-            if trial_call.method == "set_user_attr" and self.builder.is_study(trial_call.receiver):
+            receiver = trial_call.receiver
+            # `trial.study`: the study of a trial this function holds.
+            trials_study = receiver.endswith(".study") and any(
+                check_receiver == receiver[: -len(".study")] for check_receiver, *_ in self.checks
+            )
+            if trial_call.method == "set_user_attr" and (
+                trials_study or self.builder.is_study(receiver)
+            ):
                 yield from self._after_check(
                     trial_call.call, trial_call.statement, None, "Study.set_user_attr"
                 )

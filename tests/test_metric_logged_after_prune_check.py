@@ -96,3 +96,8 @@ def test_fix_moves_the_sink_before_the_report() -> None:
     )
     assert after != before
     assert_fix(before, after)
+
+
+def test_the_trial_s_own_study_is_a_sink() -> None:
+    code = TEMPLATE.format(sink='trial.study.set_user_attr("last_loss", loss)')
+    assert [(c, row) for c, row, *_ in lint(code)] == [("OPL202", 13)]
