@@ -37,6 +37,8 @@ def test_fixture_findings() -> None:
     assert found == [
         ("broad_except_swallows_prune.py", "OPL107", 81, 5),
         ("hyperband_never_reports.py", "OPL101", 59, 1),
+        ("median_check_result_unused.py", "OPL105", 79, 9),
+        ("median_check_without_report.py", "OPL102", 78, 12),
         ("median_identity_check.py", "OPL112", 79, 12),
         ("median_never_checks.py", "OPL103", 78, 9),
         ("median_returns_on_prune.py", "OPL104", 79, 9),
@@ -98,6 +100,11 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
         assert all(len(t.intermediate_values) == module.N_EPOCHS for t in original)
         assert all(t.state == optuna.trial.TrialState.COMPLETE for t in original)
         # ... with the check, some are stopped early.
+        assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
+    elif name in ("median_check_result_unused.py", "median_check_without_report.py"):
+        # A check with nothing reported, or an answer thrown away: nothing is pruned ...
+        assert all(t.state == optuna.trial.TrialState.COMPLETE for t in original)
+        # ... fixed, the pruner stops trials.
         assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
     elif name == "median_identity_check.py":
         # `is True` never holds for MedianPruner's numpy.bool_ answer: nothing is pruned ...
