@@ -253,12 +253,18 @@ class FactBuilder:
         when it is called on a name bound to a TensorBoard writer; None otherwise."""
         if sink_call.receiver is None:
             return sink_call.sink
-        if "." in sink_call.receiver:
+        receiver = sink_call.receiver
+        if receiver.startswith("self.") and receiver.count(".") == 1 and scope.owner_class:
+            # `self.writer = SummaryWriter(...)` in a method of the class, once.
+            values = self.traversal.attribute_values.get((scope.owner_class, receiver), [])
+            value, value_scope = (values[0], None) if len(values) == 1 else (None, None)
+        elif "." in receiver:
             return None
-        found = self._value_of(sink_call.receiver, scope)
-        value = found[0] if found is not None else None
+        else:
+            found = self._value_of(receiver, scope)
+            value, value_scope = found if found is not None else (None, None)
         if isinstance(value, cst.Call):
-            imports = _imports_of(found[1], self.imports)
+            imports = _imports_of(value_scope, self.imports)
             if imports.resolve_expression(value.func) in SUMMARY_WRITERS:
                 return f"SummaryWriter.{sink_call.sink}"
         return None

@@ -238,6 +238,8 @@ class Traversal(cst.CSTVisitor):
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
         self.module_bindings: set[str] = set()
         self.module_reads: set[str] = set()  # names read by code outside any function
+        # (class, "self.<attribute>") -> values its methods assign to it
+        self.attribute_values: dict[tuple[str, str], list[cst.BaseExpression]] = {}
 
         self._functions: list[FunctionRecord] = []
         self._classes: list[str] = []
@@ -538,7 +540,12 @@ class Traversal(cst.CSTVisitor):
             self._function.mutations.append((expression.value, self._current_statement()))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        function = self._function
         for target in node.targets:
+            attribute = self._self_attribute(target.target)
+            if attribute is not None and function is not None and function.owner_class:
+                key = (function.owner_class, attribute)
+                self.attribute_values.setdefault(key, []).append(node.value)
             if isinstance(target.target, (cst.Attribute, cst.Subscript)):
                 self._note_mutation(target.target)
             self._accounted.add(id(target.target))

@@ -101,3 +101,24 @@ def test_fix_moves_the_sink_before_the_report() -> None:
 def test_the_trial_s_own_study_is_a_sink() -> None:
     code = TEMPLATE.format(sink='trial.study.set_user_attr("last_loss", loss)')
     assert [(c, row) for c, row, *_ in lint(code)] == [("OPL202", 13)]
+
+
+def test_a_writer_kept_on_the_instance_is_a_sink() -> None:
+    code = """\
+        import optuna
+        from torch.utils.tensorboard import SummaryWriter
+
+        class Search:
+            def __init__(self):
+                self.writer = SummaryWriter()
+
+            def objective(self, trial: optuna.Trial) -> float:
+                for epoch in range(10):
+                    loss = train_epoch()
+                    trial.report(loss, epoch)
+                    if trial.should_prune():
+                        raise optuna.TrialPruned()
+                    self.writer.add_scalar("loss", loss, epoch)
+                return loss
+        """
+    assert [(c, row) for c, row, *_ in lint(code)] == [("OPL202", 14)]

@@ -19,8 +19,9 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
     stop one step early, and the step the pruner judged is the one that is missing.
 
     ## Known problems
-    Only the sinks above are known; a writer kept in an attribute (`self.writer`) or returned
-    by a helper is not recognised. Calls in a `finally:` block, and calls that log values
+    Only the sinks above are known; a writer kept in an attribute is recognised when a method
+    of the class assigns it once (`self.writer = SummaryWriter(...)`), and a writer returned
+    by a helper is not. Calls in a `finally:` block, and calls that log values
     computed after the check, are not reported.
 
     ## Example
