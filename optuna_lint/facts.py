@@ -53,7 +53,9 @@ class TrialCall:
     # `trial.should_prune() is True`: "is True", "is not False"...; and the comparison's span.
     identity: str | None = None
     comparison_span: Span | None = None
-    guarded_by_directions: bool = False  # inside an `if` testing a study's `directions`
+    # The names the tests of the `if`s around the call read: `directions` for
+    # `if len(study.directions) == 1:`, a parameter for `if not multi_objective:`.
+    guard_names: frozenset[str] = frozenset()
     method_span: Span | None = None  # the method's name
     bare: bool = False  # a statement of its own (also on a line with others), its value unused
     argument_count: int = 0

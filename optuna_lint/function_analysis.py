@@ -538,7 +538,7 @@ class FunctionAnalysis:
             indent,
             call.identity,
             builder.span(call.comparison) if call.comparison is not None else None,
-            call.guarded_by_directions,
+            call.guard_names,
             builder.span(call.call.func.attr),
             call.bare,
             len(call.call.args),

@@ -96,7 +96,9 @@ class RawTrialCall:
     # `trial.should_prune() is True`: the comparison and its operator and literal.
     comparison: cst.Comparison | None = None
     identity: str | None = None
-    guarded_by_directions: bool = False  # inside `if len(study.directions) == 1:` and the like
+    # The names the tests of the `if`s around the call read (`directions` in
+    # `if len(study.directions) == 1:`).
+    guard_names: frozenset[str] = frozenset()
     bare: bool = False  # a statement of its own, its value thrown away
 
 
@@ -255,8 +257,8 @@ class Traversal(cst.CSTVisitor):
         self._module_lambda_count = 0
         self._outer_imports: list[ImportTable] = []
         self._identity_tests: dict[int, tuple[cst.Comparison, str]] = {}
-        # For each `if` open at this point, whether its test reads a study's `directions`.
-        self._direction_guards: list[bool] = []
+        # For each `if` open at this point, the names (and attribute names) its test reads.
+        self._guards: list[frozenset[str]] = []
 
     # Scopes ----------------------------------------------------------------------------
 
@@ -409,7 +411,7 @@ class Traversal(cst.CSTVisitor):
 
     def visit_If(self, node: cst.If) -> None:
         self._statements.append(node)
-        self._direction_guards.append(_mentions_directions(node.test))
+
         self._place_block(node, "body", node.body)
         if isinstance(node.orelse, cst.If):
             self.placements[id(node.orelse)] = Placement(node, "orelse", 0)
@@ -417,9 +419,21 @@ class Traversal(cst.CSTVisitor):
             self._place_block(node, "orelse", node.orelse.body)
         self._note_prune_check(node)
 
+    # The test of an `if` guards its branches, not itself.
+    def visit_If_body(self, node: cst.If) -> None:
+        self._guards.append(_names_in(node.test))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self._guards.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self._guards.append(_names_in(node.test))
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self._guards.pop()
+
     def leave_If(self, original_node: cst.If) -> None:
         self._statements.pop()
-        self._direction_guards.pop()
 
     def visit_For(self, node: cst.For) -> None:
         self._statements.append(node)
@@ -822,7 +836,7 @@ class Traversal(cst.CSTVisitor):
                     tuple(function.loops),
                     comparison,
                     identity,
-                    any(self._direction_guards),
+                    frozenset().union(*self._guards),
                     id(node) in self._bare,
                 )
             )
@@ -969,18 +983,18 @@ def _is_stub(node: cst.FunctionDef) -> bool:
     return True
 
 
-def _mentions_directions(test: cst.BaseExpression) -> bool:
-    """Whether an `if` test reads an attribute or name called `directions`."""
-    finder = _DirectionsFinder()
+def _names_in(test: cst.BaseExpression) -> frozenset[str]:
+    """The names and attribute names an `if` test mentions."""
+    finder = _NameFinder()
     test.visit(finder)
-    return finder.found
+    return frozenset(finder.names)
 
 
-class _DirectionsFinder(cst.CSTVisitor):
+class _NameFinder(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
-        self.found = False
+        self.names: set[str] = set()
 
     def visit_Name(self, node: cst.Name) -> bool:
-        self.found = self.found or node.value == "directions"
+        self.names.add(node.value)
         return False

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from optuna_lint.facts import TrialCall
 from optuna_lint.findings import Finding
-from optuna_lint.linking import Answer
+from optuna_lint.linking import Answer, TrialHolder
 from optuna_lint.rules.base import Rule, RuleContext, describe_pruner, has_pruner
+
+
+def _guarded(call: TrialCall, holder: TrialHolder) -> bool:
+    """Whether the call runs only under a test of the study's `directions`, or of a parameter
+    of its function other than the trial (`if not multi_objective:`, set by the caller or by
+    `functools.partial`)."""
+    parameters = {p.name for p in holder.function.parameters} - {holder.variable}
+    return "directions" in call.guard_names or bool(call.guard_names & parameters)
+
 
 # How messages write each call's arguments.
 _ARGUMENTS = {"report": "...", "should_prune": ""}
@@ -25,7 +35,8 @@ class PruneApiInMultiObjective(Rule):
 
     ## Known problems
     A call guarded by a test that reads the study's `directions` (`if len(study.directions)
-    == 1:`) is taken as written for both kinds of study and is not reported. `directions=`
+    == 1:`) or a parameter of its function (`if not multi_objective:`) is taken as written for
+    both kinds of study and is not reported. `directions=`
     that is not a literal list is not checked.
 
     ## Example
@@ -72,7 +83,7 @@ class PruneApiInMultiObjective(Rule):
                 for holder, call in context.project.calls_reached(objective.holder, method):
                     if (
                         holder.path != context.path
-                        or call.guarded_by_directions
+                        or _guarded(call, holder)
                         or call.span.start_offset in reported
                     ):
                         continue
