@@ -242,6 +242,7 @@ class FunctionFacts:
     unraised_trial_pruned: tuple[UnraisedTrialPruned, ...] = ()
     tries: tuple[TryFacts, ...] = ()
     loop_spans: tuple[tuple[int, int], ...] = ()  # (start, end) of every loop, nested included
+    attribute_names: tuple[str, ...] = ()  # every attribute name the function's code uses
     attrs_after_checks: tuple[CallAfterCheck, ...] = ()  # `<trial>.set_user_attr(...)`
     sinks_after_checks: tuple[CallAfterCheck, ...] = ()  # metric sinks
     report_insertion: ReportInsertion | None = None
@@ -389,6 +390,7 @@ class OptunaImport:
     span: Span  # the module's name as written
     names: tuple[str, ...] | None  # the names imported from it; None for `import optuna.x`
     aliased: bool  # `import optuna.x as y`
+    fallback: bool = False  # in an `except ImportError:` block, the fallback of another import
 
 
 @dataclass(frozen=True)
@@ -413,6 +415,9 @@ class FileFacts:
     pruners: tuple[PrunerConstruction, ...] = ()
     optuna_references: tuple[OptunaReference, ...] = ()
     optuna_imports: tuple[OptunaImport, ...] = ()
+    # Names bound anywhere in the file other than by an import or a definition (parameters
+    # included): a name a fix must not assume refers to a module.
+    assigned_names: tuple[str, ...] = ()
     optimize_calls: tuple[OptimizeCall, ...] = ()
     # Names bound at module level other than by `def` (used to tell a local function from a
     # variable that merely shares its name).

@@ -427,6 +427,7 @@ class FunctionAnalysis:
                 for keyword, node, call in record.unraised_trial_pruned
             ),
             tries=tuple(map(self._try, record.tries)),
+            attribute_names=tuple(sorted(record.attribute_names)),
             loop_spans=tuple(
                 (builder.offsets[id(loop)].start, builder.offsets[id(loop)].end)
                 for loop in record.all_loops

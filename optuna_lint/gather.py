@@ -117,9 +117,10 @@ class FactBuilder:
                 for qualified, name, node in traversal.optuna_references
             ),
             optuna_imports=tuple(
-                OptunaImport(module, self.span(node), names, aliased)
-                for module, node, names, aliased in traversal.optuna_imports
+                OptunaImport(module, self.span(node), names, aliased, fallback)
+                for module, node, names, aliased, fallback in traversal.optuna_imports
             ),
+            assigned_names=tuple(sorted(self._assigned_names())),
             optimize_calls=tuple(
                 self._optimize(raw, study_index) for raw in traversal.optimize_calls
             ),
@@ -155,7 +156,7 @@ class FactBuilder:
         )
         for _, name, node in traversal.optuna_references:
             wanted.extend((name, node))
-        wanted.extend(node for _, node, _, _ in traversal.optuna_imports)
+        wanted.extend(node for _, node, *_ in traversal.optuna_imports)
         wanted.extend(raw.call for raw in traversal.optimize_calls)
         return wanted
 
@@ -177,12 +178,25 @@ class FactBuilder:
             Location(*self.lines.location(offsets.end)),
         )
 
+    def _assigned_names(self) -> set[str]:
+        names = {
+            name
+            for scope in self.traversal.assignments.values()
+            for name, values in scope.items()
+            if any(value is not None for value in values)
+        }
+        for record in self.traversal.functions:
+            names |= record.parameter_names | record.variables
+        return names
+
     def _is_read(self, name: str | None, scope: FunctionRecord | None) -> bool:
         """Whether code that can see a binding reads the name: the function (and the functions
         nested in it), or for a module-level name, any code of the module. An attribute binding
         (`self.pruner = ...`) counts as read."""
         if name is None or "." in name:
             return True
+        if scope is not None and name in scope.outer_names:
+            scope = None  # `global name`: a module-level binding
         if scope is not None:
             return name in self.reads_within[id(scope)]
         return name in self.traversal.module_reads or any(

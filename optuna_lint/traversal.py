@@ -158,6 +158,7 @@ class FunctionRecord:
     outer_names: set[str] = field(default_factory=set)
     # Names the function's own code reads (not those it only binds).
     reads: set[str] = field(default_factory=set)
+    attribute_names: set[str] = field(default_factory=set)
     # Names whose value a statement may change in place: the receiver of a method call
     # (`history.append(v)`) or the base of an assigned item or attribute (`metrics[k] = v`).
     mutations: list[tuple[str, cst.CSTNode | None]] = field(default_factory=list)
@@ -234,7 +235,8 @@ class Traversal(cst.CSTVisitor):
         self.optuna_references: list[tuple[str, cst.Name, cst.CSTNode]] = []
         # Imports of modules under `optuna`: (module, its node, the names imported from it or
         # None for `import module`, whether an `as` name binds it).
-        self.optuna_imports: list[tuple[str, cst.CSTNode, tuple[str, ...] | None, bool]] = []
+        self.optuna_imports: list[tuple[str, cst.CSTNode, tuple[str, ...] | None, bool, bool]] = []
+        self._import_fallbacks = 0  # `except ImportError:` blocks open at this point
         self.placements: dict[int, Placement] = {}
         # scope qualname -> name -> values assigned to it (None: bound some other way)
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
@@ -252,6 +254,7 @@ class Traversal(cst.CSTVisitor):
         self._accounted: set[int] = set()  # nodes whose use is already understood
         self._bound: set[int] = set()  # Name nodes that bind or label rather than read
         self._called: set[int] = set()  # expressions that are called (`f` in `f(...)`)
+        self._fallback_handlers: set[int] = set()
         self._bare: set[int] = set()  # expressions that are statements of their own
         self._binding_of_value: dict[int, str] = {}
         self._module_lambda_count = 0
@@ -517,6 +520,17 @@ class Traversal(cst.CSTVisitor):
         if node.finalbody is not None:
             self._place_block(node, "finally", node.finalbody.body)
 
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        caught = node.type
+        names = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+        if any(dotted_name(n) in ("ImportError", "ModuleNotFoundError") for n in names if n):
+            self._import_fallbacks += 1
+            self._fallback_handlers.add(id(node))
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        if id(original_node) in self._fallback_handlers:
+            self._import_fallbacks -= 1
+
     def visit_Match(self, node: cst.Match) -> None:
         self._statements.append(node)
         for index, case in enumerate(node.cases):
@@ -653,7 +667,9 @@ class Traversal(cst.CSTVisitor):
             module = dotted_name(alias.name)
             if module and module.startswith("optuna.") and isinstance(alias.name, cst.Attribute):
                 self.optuna_references.append((module, alias.name.attr, alias.name))
-                self.optuna_imports.append((module, alias.name, None, alias.asname is not None))
+                self.optuna_imports.append(
+                    (module, alias.name, None, alias.asname is not None, self._import_fallbacks > 0)
+                )
         if self._function is not None:
             self.imports.add_statement(node)
         for alias in node.names:
@@ -676,7 +692,9 @@ class Traversal(cst.CSTVisitor):
                     qualified = f"{module}.{alias.name.value}"
                     self.optuna_references.append((qualified, alias.name, alias.name))
                     names.append(alias.name.value)
-            self.optuna_imports.append((module, node.module, tuple(names), False))
+            self.optuna_imports.append(
+                (module, node.module, tuple(names), False, self._import_fallbacks > 0)
+            )
         if self._function is not None:
             self.imports.add_statement(node)
         if not isinstance(node.names, cst.ImportStar):
@@ -735,6 +753,8 @@ class Traversal(cst.CSTVisitor):
     # Uses of variables that may hold the trial ----------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self._function is not None:
+            self._function.attribute_names.add(node.attr.value)
         if (
             isinstance(node.value, cst.Name)
             and node.value.value in self._tracked

@@ -237,3 +237,43 @@ def test_a_closed_pipe_ends_the_run_quietly(in_tmp) -> None:
     stderr = linter.stderr.read().decode()
     linter.wait(timeout=60)
     assert "Traceback" not in stderr
+
+
+def test_integration_fallback_imports_and_shadowed_names() -> None:
+    fallback = (
+        "try:\n    from optuna_integration import XGBoostPruningCallback\n"
+        "except ImportError:\n    from optuna.integration import XGBoostPruningCallback\n"
+    )
+    assert codes_and_rows(fallback) == []
+    shadowed = (
+        "import optuna\n\n\ndef get(trial):\n    optuna_integration = {}\n"
+        "    return optuna.integration.CatBoostPruningCallback(trial, 'Logloss')\n"
+    )
+    (finding,) = lint_source(shadowed)
+    assert (finding.code, finding.fix) == ("OPL308", None)
+
+
+def test_module_level_pruners_another_module_may_import() -> None:
+    assert codes_and_rows("import optuna\n\nPRUNER = optuna.pruners.HyperbandPruner()\n") == []
+    global_pruner = (
+        "import optuna\n\n\ndef main():\n    global P\n    P = optuna.pruners.MedianPruner()\n"
+        "    return use()\n\n\ndef use():\n    return optuna.create_study(pruner=P)\n"
+    )
+    assert codes_and_rows(global_pruner) == []
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "callbacks[0].check_pruned()",
+        "checker = callbacks[0].check_pruned\n    checker()",
+    ],
+)
+def test_catboost_check_pruned_reached_another_way(use: str) -> None:
+    code = (
+        "import optuna\nfrom optuna_integration import CatBoostPruningCallback\n\n\n"
+        "def objective(trial: optuna.Trial) -> float:\n"
+        "    callbacks = [CatBoostPruningCallback(trial, 'Logloss')]\n"
+        f"    model.fit(data, callbacks=callbacks)\n    {use}\n    return 0.0\n"
+    )
+    assert codes_and_rows(code) == []

@@ -37,8 +37,10 @@ class DeprecatedIntegrationImport(Rule):
 
     ## Known problems
     Names `optuna_integration` does not provide (according to the table generated from it)
-    are left alone, and so are the modules of `optuna.integration` itself. `import
-    optuna.integration.x` without `as` binds `optuna`, so it is reported without a fix.
+    are left alone, and so are the modules of `optuna.integration` itself and imports in an
+    `except ImportError:` block (a fallback for older installations). `import
+    optuna.integration.x` without `as` binds `optuna`, so it is reported without a fix, and so
+    is an attribute chain in a file where a variable is named `optuna_integration`.
 
     ## Example
     ```python
@@ -72,8 +74,10 @@ class DeprecatedIntegrationImport(Rule):
         facts = context.facts
         imported = set()
         for statement in facts.optuna_imports:
-            if statement.module != DEPRECATED and not statement.module.startswith(DEPRECATED + "."):
-                continue
+            if statement.fallback or (
+                statement.module != DEPRECATED and not statement.module.startswith(DEPRECATED + ".")
+            ):
+                continue  # `except ImportError:` fallbacks serve older installations
             path = statement.module.split(".")[2:]
             names = statement.names or ()
             if (path and not provided(path)) or not all(provided([*path, n]) for n in names):
@@ -96,6 +100,10 @@ class DeprecatedIntegrationImport(Rule):
                 local == REPLACEMENT and qualified == REPLACEMENT
                 for local, qualified in facts.imports
             )
+            if REPLACEMENT in facts.assigned_names:
+                # A variable of that name somewhere would shadow the module the fix needs.
+                yield self._finding(reference.qualified, reference.span, None, context)
+                continue
             edits = [Edit(inner.span.start_offset, inner.span.end_offset, REPLACEMENT)]
             if not bound:
                 at = facts.names.import_insert_at

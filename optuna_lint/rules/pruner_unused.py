@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from optuna_lint.facts import MODULE_SCOPE
 from optuna_lint.findings import Finding
 from optuna_lint.rules.base import Rule, RuleContext
 
@@ -21,7 +22,8 @@ class PrunerUnused(Rule):
     ## Known problems
     A name that is read anywhere (passed to a function, returned, stored) counts as used, even
     when the linter cannot see where it goes; `_`, the name for a value discarded on purpose,
-    is not reported.
+    is not reported, nor a module-level pruner in a file that creates no study (another
+    module may import it).
 
     ## Example
     ```python
@@ -49,6 +51,8 @@ class PrunerUnused(Rule):
                 pruner.binding not in (None, "_")  # `_ = ...` discards it on purpose
                 and not pruner.given_to_study
                 and not pruner.binding_read
+                # A module-level pruner in a file without a study may be imported elsewhere.
+                and (pruner.scope != MODULE_SCOPE or context.facts.studies)
             ):
                 yield Finding(
                     code=self.code,

@@ -102,9 +102,9 @@ def _catboost_unchecked(target, handoff: TrialHandoff, function: FunctionFacts) 
         isinstance(target, ExternalTarget) and target.qualified.endswith(".CatBoostPruningCallback")
     ):
         return False
+    # Any `check_pruned` in the function (`callbacks[0].check_pruned()`, a bound method), or
+    # the callback handed to another call, may be the check: only its absence is reported.
+    if "check_pruned" in function.attribute_names:
+        return False
     binding = handoff.binding
-    if binding is None or "." in binding:
-        return True  # built inline: nothing can call `check_pruned()` on it
-    return not any(
-        call.receiver == binding and call.method == "check_pruned" for call in function.trial_calls
-    )
+    return binding is None or not any(h.variable == binding for h in function.handoffs)

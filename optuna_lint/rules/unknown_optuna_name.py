@@ -64,8 +64,8 @@ class UnknownOptunaName(Rule):
     Renaming is safe when exactly one real name is close to the written one, or when the name
     is a removed alias with a known replacement: the code cannot run as written, and the
     rename is the only name it can have meant. There is no fix otherwise, nor for a name in a
-    `from ... import` (its uses elsewhere would keep the old name), nor for positional
-    arguments.
+    `from ... import` (its uses elsewhere would keep the old name), for a trial method (a
+    removed method's closest name may do something else), or for positional arguments.
     """
 
     code = "OPL304"
@@ -126,13 +126,13 @@ class UnknownOptunaName(Rule):
                 if call.receiver != holder.variable or call.method_span is None:
                     continue
                 if call.method not in TRIAL_ATTRIBUTES:
-                    matches = close_names(call.method, TRIAL_ATTRIBUTES)
-                    fix = _rename(call.method_span, matches[0]) if len(matches) == 1 else None
+                    # No fix: a removed method's closest name (`set_system_attr`,
+                    # `set_user_attr`) may do something else.
                     yield self._finding(
                         f"A trial has no method `{call.method}` in Optuna {OPTUNA_VERSION}",
-                        matches,
+                        close_names(call.method, TRIAL_ATTRIBUTES),
                         call.method_span,
-                        fix,
+                        None,
                         context,
                     )
                 elif call.method == "should_prune" and call.argument_count:
