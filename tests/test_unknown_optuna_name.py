@@ -142,3 +142,5 @@ def test_should_prune_with_an_argument_is_reported_without_a_fix() -> None:
 def test_real_trial_methods_and_other_variables_are_silent() -> None:
     code = TRIAL_CODE.format(line="x = trial.suggest_float('x', 0, 1) + model.anything()")
     assert codes_and_rows(code) == []
+    # Private methods are Optuna's own business, as private modules are.
+    assert codes_and_rows(TRIAL_CODE.format(line="x = trial._suggest('x', dist)")) == []

@@ -125,7 +125,7 @@ class UnknownOptunaName(Rule):
             for call in holder.function.trial_calls:
                 if call.receiver != holder.variable or call.method_span is None:
                     continue
-                if call.method not in TRIAL_ATTRIBUTES:
+                if call.method not in TRIAL_ATTRIBUTES and not call.method.startswith("_"):
                     # No fix: a removed method's closest name (`set_system_attr`,
                     # `set_user_attr`) may do something else.
                     yield self._finding(
