@@ -68,6 +68,7 @@ class TrialCall:
     # `while` or an unpacking target), and the names each loop's iterable reads.
     loop_targets: tuple[str | None, ...] = ()
     loop_iter_names: tuple[tuple[str, ...], ...] = ()
+    existence_checked: bool = False  # under `if hasattr(trial, "<method>")` or the like
 
 
 @dataclass(frozen=True)
@@ -380,17 +381,29 @@ class OptunaReference:
     qualified: str  # as written, before canonical forms: "optuna.structs.TrialPruned"
     name_span: Span  # its last part
     span: Span  # the whole reference
+    # Only run where the name exists, or ready for its absence: under `if hasattr(x,
+    # "<name>")`, in a `try` that catches ImportError or AttributeError, or in such a handler.
+    existence_checked: bool = False
 
 
 @dataclass(frozen=True)
 class OptunaImport:
-    """`import optuna.x` or `from optuna.x import a, b`."""
+    """`import optuna`, `import optuna.x` or `from optuna.x import a, b`."""
 
     module: str
     span: Span  # the module's name as written
+    statement_span: Span  # the whole statement
     names: tuple[str, ...] | None  # the names imported from it; None for `import optuna.x`
-    aliased: bool  # `import optuna.x as y`
+    # What the statement binds, in the order of `names`: the `as` name or the name itself;
+    # for `import optuna.x` one entry, "optuna" unless `as` names it.
+    bound: tuple[str, ...]
     fallback: bool = False  # in an `except ImportError:` block, the fallback of another import
+    in_function: bool = False
+
+    @property
+    def aliased(self) -> bool:
+        """`import optuna.x as y`: the module itself is bound to a name."""
+        return self.names is None and self.bound[0] != "optuna"
 
 
 @dataclass(frozen=True)

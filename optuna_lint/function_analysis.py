@@ -550,6 +550,7 @@ class FunctionAnalysis:
             isinstance(step, cst.Integer),
             tuple(_loop_target(loop) for loop in call.loops),
             tuple(_iter_names(loop) for loop in call.loops),
+            call.existence_checked,
         )
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:

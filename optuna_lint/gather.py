@@ -113,12 +113,20 @@ class FactBuilder:
                 for raw in traversal.pruners
             ),
             optuna_references=tuple(
-                OptunaReference(qualified, self.span(name), self.span(node))
-                for qualified, name, node in traversal.optuna_references
+                OptunaReference(qualified, self.span(name), self.span(node), checked)
+                for qualified, name, node, checked in traversal.optuna_references
             ),
             optuna_imports=tuple(
-                OptunaImport(module, self.span(node), names, aliased, fallback)
-                for module, node, names, aliased, fallback in traversal.optuna_imports
+                OptunaImport(
+                    module=raw.module,
+                    span=self.span(raw.module_node),
+                    statement_span=self.span_between(*raw.statement),
+                    names=raw.names,
+                    bound=raw.bound,
+                    fallback=raw.fallback,
+                    in_function=raw.in_function,
+                )
+                for raw in traversal.optuna_imports
             ),
             assigned_names=tuple(sorted(self._assigned_names())),
             optimize_calls=tuple(
@@ -154,9 +162,10 @@ class FactBuilder:
             for raw in traversal.studies
             if (positional := [a.value for a in raw.call.args if a.keyword is None and not a.star])
         )
-        for _, name, node in traversal.optuna_references:
+        for _, name, node, _ in traversal.optuna_references:
             wanted.extend((name, node))
-        wanted.extend(node for _, node, *_ in traversal.optuna_imports)
+        for raw in traversal.optuna_imports:
+            wanted.extend((raw.module_node, *raw.statement))
         wanted.extend(raw.call for raw in traversal.optimize_calls)
         return wanted
 
@@ -170,12 +179,16 @@ class FactBuilder:
         return [last] if last is not None else []
 
     def span(self, node: cst.CSTNode) -> Span:
-        offsets = self.offsets[id(node)]
+        return self.span_between(node, node)
+
+    def span_between(self, first: cst.CSTNode, last: cst.CSTNode) -> Span:
+        """From the start of `first` to the end of `last`."""
+        start, end = self.offsets[id(first)].start, self.offsets[id(last)].end
         return Span(
-            offsets.start,
-            offsets.end,
-            Location(*self.lines.location(offsets.start)),
-            Location(*self.lines.location(offsets.end)),
+            start,
+            end,
+            Location(*self.lines.location(start)),
+            Location(*self.lines.location(end)),
         )
 
     def _assigned_names(self) -> set[str]:

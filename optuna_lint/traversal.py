@@ -100,6 +100,7 @@ class RawTrialCall:
     # `if len(study.directions) == 1:`).
     guard_names: frozenset[str] = frozenset()
     bare: bool = False  # a statement of its own, its value thrown away
+    existence_checked: bool = False  # under `hasattr(trial, "<method>")` or the like
 
 
 @dataclass
@@ -219,6 +220,18 @@ class RawPruner:
     binding: str | None
 
 
+@dataclass
+class RawOptunaImport:
+    module: str
+    module_node: cst.CSTNode  # the module's dotted name as written
+    # The statement without a trailing semicolon: its first and last nodes.
+    statement: tuple[cst.CSTNode, cst.CSTNode]
+    names: tuple[str, ...] | None  # None for `import optuna.x`
+    bound: tuple[str, ...]  # the names the statement binds, in the order of `names`
+    fallback: bool
+    in_function: bool
+
+
 class Traversal(cst.CSTVisitor):
     """Walks a module once, keeping the nodes the facts need."""
 
@@ -231,12 +244,15 @@ class Traversal(cst.CSTVisitor):
         self.pruners: list[RawPruner] = []
         self.optimize_calls: list[RawOptimize] = []
         # Names under `optuna` as written: (qualified name before canonical forms, the node of
-        # its last part, the whole reference).
-        self.optuna_references: list[tuple[str, cst.Name, cst.CSTNode]] = []
-        # Imports of modules under `optuna`: (module, its node, the names imported from it or
-        # None for `import module`, whether an `as` name binds it).
-        self.optuna_imports: list[tuple[str, cst.CSTNode, tuple[str, ...] | None, bool, bool]] = []
+        # its last part, the whole reference, whether it is existence-checked).
+        self.optuna_references: list[tuple[str, cst.Name, cst.CSTNode, bool]] = []
+        # Imports of `optuna` and the modules under it.
+        self.optuna_imports: list[RawOptunaImport] = []
         self._import_fallbacks = 0  # `except ImportError:` blocks open at this point
+        # Code that only runs where a name exists or that handles its absence: the attribute
+        # names of the `hasattr(x, "name")` tests around it, or None for any name (a `try`
+        # with an `except ImportError/AttributeError:` handler, or such a handler).
+        self._existence_checks: list[frozenset[str] | None] = []
         self.placements: dict[int, Placement] = {}
         # scope qualname -> name -> values assigned to it (None: bound some other way)
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
@@ -425,15 +441,42 @@ class Traversal(cst.CSTVisitor):
     # The test of an `if` guards its branches, not itself.
     def visit_If_body(self, node: cst.If) -> None:
         self._guards.append(_names_in(node.test))
+        self._existence_checks.append(_hasattr_names(node.test))
 
     def leave_If_body(self, node: cst.If) -> None:
         self._guards.pop()
+        self._existence_checks.pop()
 
     def visit_If_orelse(self, node: cst.If) -> None:
         self._guards.append(_names_in(node.test))
+        self._existence_checks.append(_hasattr_names(node.test))
 
     def leave_If_orelse(self, node: cst.If) -> None:
         self._guards.pop()
+        self._existence_checks.pop()
+
+    # `x.name() if hasattr(x, "name") else ...` and `hasattr(x, "name") and x.name()`.
+    def visit_IfExp_body(self, node: cst.IfExp) -> None:
+        self._existence_checks.append(_hasattr_names(node.test))
+
+    def leave_IfExp_body(self, node: cst.IfExp) -> None:
+        self._existence_checks.pop()
+
+    def visit_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._existence_checks.append(_hasattr_names(node.test))
+
+    def leave_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._existence_checks.pop()
+
+    def visit_BooleanOperation_right(self, node: cst.BooleanOperation) -> None:
+        self._existence_checks.append(_hasattr_names(node.left))
+
+    def leave_BooleanOperation_right(self, node: cst.BooleanOperation) -> None:
+        self._existence_checks.pop()
+
+    def _existence_checked(self, name: str) -> bool:
+        """Whether the code here only runs where `name` exists, or handles its absence."""
+        return any(names is None or name in names for names in self._existence_checks)
 
     def leave_If(self, original_node: cst.If) -> None:
         self._statements.pop()
@@ -520,16 +563,23 @@ class Traversal(cst.CSTVisitor):
         if node.finalbody is not None:
             self._place_block(node, "finally", node.finalbody.body)
 
+    def visit_Try_body(self, node: cst.Try) -> None:
+        self._existence_checks.append(None if _handles_absence(node) else frozenset())
+
+    def leave_Try_body(self, node: cst.Try) -> None:
+        self._existence_checks.pop()
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        caught = node.type
-        names = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
-        if any(dotted_name(n) in ("ImportError", "ModuleNotFoundError") for n in names if n):
+        caught = _caught_names(node)
+        if caught & {"ImportError", "ModuleNotFoundError"}:
             self._import_fallbacks += 1
             self._fallback_handlers.add(id(node))
+        self._existence_checks.append(None if caught & ABSENCE_ERRORS else frozenset())
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         if id(original_node) in self._fallback_handlers:
             self._import_fallbacks -= 1
+        self._existence_checks.pop()
 
     def visit_Match(self, node: cst.Match) -> None:
         self._statements.append(node)
@@ -665,10 +715,26 @@ class Traversal(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
             module = dotted_name(alias.name)
-            if module and module.startswith("optuna.") and isinstance(alias.name, cst.Attribute):
-                self.optuna_references.append((module, alias.name.attr, alias.name))
+            if module is not None and (module == "optuna" or module.startswith("optuna.")):
+                if isinstance(alias.name, cst.Attribute):
+                    self.optuna_references.append(
+                        (
+                            module,
+                            alias.name.attr,
+                            alias.name,
+                            self._existence_checked(alias.name.attr.value),
+                        )
+                    )
                 self.optuna_imports.append(
-                    (module, alias.name, None, alias.asname is not None, self._import_fallbacks > 0)
+                    RawOptunaImport(
+                        module,
+                        alias.name,
+                        (node, node.names[-1]),
+                        None,
+                        (alias.evaluated_alias or "optuna",),
+                        self._import_fallbacks > 0,
+                        self._function is not None,
+                    )
                 )
         if self._function is not None:
             self.imports.add_statement(node)
@@ -686,14 +752,30 @@ class Traversal(cst.CSTVisitor):
             and module.split(".")[0] == "optuna"
             and not isinstance(node.names, cst.ImportStar)
         ):
-            names = []
+            names, aliases = [], []
             for alias in node.names:
                 if isinstance(alias.name, cst.Name):
                     qualified = f"{module}.{alias.name.value}"
-                    self.optuna_references.append((qualified, alias.name, alias.name))
+                    self.optuna_references.append(
+                        (
+                            qualified,
+                            alias.name,
+                            alias.name,
+                            self._existence_checked(alias.name.value),
+                        )
+                    )
                     names.append(alias.name.value)
+                    aliases.append(alias.evaluated_alias or alias.name.value)
             self.optuna_imports.append(
-                (module, node.module, tuple(names), False, self._import_fallbacks > 0)
+                RawOptunaImport(
+                    module,
+                    node.module,
+                    (node, node.rpar or node.names[-1]),
+                    tuple(names),
+                    tuple(aliases),
+                    self._import_fallbacks > 0,
+                    self._function is not None,
+                )
             )
         if self._function is not None:
             self.imports.add_statement(node)
@@ -768,7 +850,9 @@ class Traversal(cst.CSTVisitor):
         if name is not None:
             qualified = self.imports.resolve(name, canonical=False)
             if qualified is not None and qualified.split(".")[0] == "optuna":
-                self.optuna_references.append((qualified, node.attr, node))
+                self.optuna_references.append(
+                    (qualified, node.attr, node, self._existence_checked(node.attr.value))
+                )
         self._accounted.add(id(node.attr))
         self._bound.add(id(node.attr))
         if isinstance(node.value, cst.Name):
@@ -858,6 +942,7 @@ class Traversal(cst.CSTVisitor):
                     identity,
                     frozenset().union(*self._guards),
                     id(node) in self._bare,
+                    self._existence_checked(node.func.attr.value),
                 )
             )
 
@@ -1001,6 +1086,45 @@ def _is_stub(node: cst.FunctionDef) -> bool:
                 continue
         return False
     return True
+
+
+# The errors a missing module or attribute raises: code that catches them is ready for a
+# name that does not exist.
+ABSENCE_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
+
+
+def _caught_names(handler: cst.ExceptHandler) -> set[str]:
+    caught = handler.type
+    names = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    return {name for n in names if n is not None and (name := dotted_name(n)) is not None}
+
+
+def _handles_absence(node: cst.Try) -> bool:
+    return any(_caught_names(handler) & ABSENCE_ERRORS for handler in node.handlers)
+
+
+def _hasattr_names(test: cst.BaseExpression) -> frozenset[str]:
+    """The attribute names `hasattr(x, "name")` calls in a test ask about."""
+    return frozenset(
+        call.args[1].value.evaluated_value
+        for call in _calls_in(test)
+        if isinstance(call.func, cst.Name)
+        and call.func.value == "hasattr"
+        and len(call.args) == 2
+        and isinstance(call.args[1].value, cst.SimpleString)
+        and isinstance(call.args[1].value.evaluated_value, str)
+    )
+
+
+def _calls_in(expression: cst.BaseExpression) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    expression.visit(Calls())
+    return found
 
 
 def _names_in(test: cst.BaseExpression) -> frozenset[str]:

@@ -68,3 +68,79 @@ def test_the_deprecated_package_s_own_modules_are_not_its_users(in_tmp) -> None:
     (shim / "__init__.py").write_text("from optuna.integration.keras import KerasPruningCallback\n")
     (in_tmp / "user.py").write_text("from optuna.integration import KerasPruningCallback\n")
     assert [(f.filename, f.code) for f in lint_paths(["."])] == [("user.py", "OPL308")]
+
+
+def test_a_module_imported_as_a_name_is_renamed_when_every_use_exists_in_the_new_package() -> None:
+    code = (
+        "import optuna.integration as oi\n\ncallback = oi.LightGBMPruningCallback(trial, 'auc')\n"
+    )
+    assert lint(code) == [("OPL308", 1, 8, MESSAGE.format(written="import optuna.integration"))]
+    assert_fix(
+        code,
+        "import optuna_integration as oi\n\ncallback = oi.LightGBMPruningCallback(trial, 'auc')\n",
+    )
+
+
+def test_a_module_alias_with_a_use_the_new_package_lacks_gets_no_fix() -> None:
+    code = "import optuna.integration as oi\n\noi.LightGBMPruningCallback\noi.NotThere\n"
+    (finding,) = lint_source(code)
+    assert (finding.code, finding.location.row, finding.fix) == ("OPL308", 1, None)
+
+
+def test_from_optuna_import_integration_becomes_an_import_of_the_new_package() -> None:
+    code = (
+        "from optuna import integration\n"
+        "from optuna import integration as oi; import os\n"
+        "\n"
+        "integration.XGBoostPruningCallback(trial, 'v-rmse')\n"
+        "oi.KerasPruningCallback(trial, 'val_loss')\n"
+    )
+    assert lint(code) == [
+        ("OPL308", 1, 6, MESSAGE.format(written="from optuna import integration")),
+        ("OPL308", 2, 6, MESSAGE.format(written="from optuna import integration")),
+    ]
+    assert_fix(
+        code,
+        "import optuna_integration as integration\n"
+        "import optuna_integration as oi; import os\n"
+        "\n"
+        "integration.XGBoostPruningCallback(trial, 'v-rmse')\n"
+        "oi.KerasPruningCallback(trial, 'val_loss')\n",
+    )
+
+
+def test_from_optuna_import_integration_with_other_names_gets_no_fix() -> None:
+    (finding,) = lint_source("from optuna import TrialPruned, integration\n")
+    assert (finding.code, finding.fix) == ("OPL308", None)
+
+
+def test_a_bare_import_and_its_chains_are_renamed_together_when_optuna_stays_bound() -> None:
+    code = (
+        "import optuna\n"
+        "import optuna.integration\n"
+        "\n"
+        "callback = optuna.integration.XGBoostPruningCallback(trial, 'v-rmse')\n"
+        "study = optuna.create_study()\n"
+    )
+    assert codes_and_rows(code) == [("OPL308", 2), ("OPL308", 4)]
+    assert_fix(
+        code,
+        "import optuna\n"
+        "import optuna_integration\n"
+        "\n"
+        "callback = optuna_integration.XGBoostPruningCallback(trial, 'v-rmse')\n"
+        "study = optuna.create_study()\n",
+    )
+
+
+def test_a_bare_import_that_alone_binds_optuna_gets_no_fix_nor_do_its_chains() -> None:
+    code = (
+        "import optuna.integration\n"
+        "\n"
+        "callback = optuna.integration.XGBoostPruningCallback(trial, 'v-rmse')\n"
+    )
+    findings = lint_source(code)
+    assert [(f.code, f.location.row, f.fix) for f in findings] == [
+        ("OPL308", 1, None),
+        ("OPL308", 3, None),
+    ]

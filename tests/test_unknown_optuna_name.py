@@ -144,3 +144,45 @@ def test_real_trial_methods_and_other_variables_are_silent() -> None:
     assert codes_and_rows(code) == []
     # Private methods are Optuna's own business, as private modules are.
     assert codes_and_rows(TRIAL_CODE.format(line="x = trial._suggest('x', dist)")) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "if hasattr(trial, 'set_system_attr'): trial.set_system_attr('seed', 1)",
+        "trial.set_system_attr('seed', 1) if hasattr(trial, 'set_system_attr') else None",
+        "hasattr(trial, 'set_system_attr') and trial.set_system_attr('seed', 1)",
+    ],
+)
+def test_a_trial_method_called_only_where_it_exists_is_silent(line: str) -> None:
+    assert codes_and_rows(TRIAL_CODE.format(line=line)) == []
+
+
+def test_compatibility_imports_for_older_optuna_are_silent() -> None:
+    code = (
+        "import optuna\n"
+        "try:\n"
+        "    from optuna.structs import TrialPruned\n"
+        "except ImportError:\n"
+        "    from optuna.exceptions import TrialPruned\n"
+        "try:\n"
+        "    Pruned = optuna.structs.TrialPruned\n"
+        "except AttributeError:\n"
+        "    Pruned = optuna.exceptions.TriallPruned\n"
+        "if hasattr(optuna.pruners, 'WilcoxonPrunerX'):\n"
+        "    pruner = optuna.pruners.WilcoxonPrunerX()\n"
+    )
+    assert codes_and_rows(code) == []
+
+
+def test_a_hasattr_test_of_another_name_or_a_narrow_handler_does_not_silence() -> None:
+    code = TRIAL_CODE.format(line="if hasattr(trial, 'report'): trial.set_system_attr('seed', 1)")
+    assert codes_and_rows(code) == [("OPL304", 5)]
+    code = (
+        "import optuna\n"
+        "try:\n"
+        "    Pruned = optuna.structs.TrialPruned\n"
+        "except ValueError:\n"
+        "    pass\n"
+    )
+    assert codes_and_rows(code) == [("OPL304", 3)]

@@ -48,7 +48,9 @@ class UnknownOptunaName(Rule):
     ## Known problems
     Names reached through a variable, or through modules other than the four above, are not
     checked, nor private names (`optuna._imports`). Trial methods are checked on variables
-    known to hold the trial.
+    known to hold the trial. Compatibility code is left alone: a name used under an `if
+    hasattr(x, "<name>")` test (also in `... if hasattr(...) else ...` and `hasattr(...) and
+    ...`), or in a `try` that catches `ImportError` or `AttributeError`, or in such a handler.
 
     ## Example
     ```python
@@ -85,6 +87,8 @@ class UnknownOptunaName(Rule):
             # Private names (`optuna._imports`) are Optuna's own business: not checked.
             if module not in PUBLIC_NAMES or name in PUBLIC_NAMES[module] or name.startswith("_"):
                 continue
+            if reference.existence_checked:
+                continue  # compatibility code that is ready for the name to be missing
             fix = self._removed_alias_fix(reference, facts.optuna_references)
             if fix is not None:
                 yield self._finding(
@@ -125,7 +129,11 @@ class UnknownOptunaName(Rule):
             for call in holder.function.trial_calls:
                 if call.receiver != holder.variable or call.method_span is None:
                     continue
-                if call.method not in TRIAL_ATTRIBUTES and not call.method.startswith("_"):
+                if (
+                    call.method not in TRIAL_ATTRIBUTES
+                    and not call.method.startswith("_")
+                    and not call.existence_checked
+                ):
                     # No fix: a removed method's closest name (`set_system_attr`,
                     # `set_user_attr`) may do something else.
                     yield self._finding(
