@@ -98,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
         help="treat a study without pruner= as having Optuna's default MedianPruner",
     )
     parser.add_argument(
+        "--metric-sink",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="a call that logs metrics, for OPL202, as a glob (e.g. 'neptune.log_*', "
+        "'*.log_metrics'); may be repeated",
+    )
+    parser.add_argument(
         "--max-file-size",
         type=int,
         default=DEFAULT_MAX_FILE_SIZE,
@@ -128,6 +136,7 @@ def _check(arguments: list[str]) -> int:
         ignore=_codes(options.ignore, ()),
         unsafe_fixes=options.unsafe_fixes,
         assume_default_pruner=options.assume_default_pruner,
+        metric_sinks=tuple(options.metric_sink),
         max_file_size=options.max_file_size,
     )
     errors: list[str] = []

@@ -148,7 +148,7 @@ class Linter:
         except Exception as error:  # the native parser reports some inputs this way
             return None, _syntax_error(display_path, text, error)
         try:
-            return gather_facts(module, text), None
+            return gather_facts(module, text, self.settings.metric_sinks), None
         except RecursionError:
             return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to analyse")
         except Exception as error:  # a bug in the analysis must not stop the other files

@@ -48,11 +48,12 @@ from optuna_lint.traversal import (
 _MAX_VARIABLE_DEPTH = 8
 
 
-def gather_facts(module: cst.Module, text: str) -> FileFacts:
-    """Analyse a parsed module; `text` is the source it was parsed from."""
+def gather_facts(module: cst.Module, text: str, metric_sinks: tuple[str, ...] = ()) -> FileFacts:
+    """Analyse a parsed module; `text` is the source it was parsed from, `metric_sinks` the
+    user's patterns of calls that log metrics."""
     # Names are resolved through every import, also those inside functions; code a fix
     # inserts may only use the names that module-level imports bind.
-    traversal = Traversal(top_level_imports(module))
+    traversal = Traversal(top_level_imports(module), metric_sinks)
     module.visit(traversal)
     return FactBuilder(module, text, traversal, top_level_imports(module)).build()
 

@@ -18,6 +18,9 @@ class Settings:
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     assume_default_pruner: bool = False
+    # Glob patterns of calls that log metrics, for OPL202, matched against the qualified name
+    # of the called function (`neptune.log_metric`) or the call as written (`run.log`).
+    metric_sinks: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def is_selected(self, code: str) -> bool:

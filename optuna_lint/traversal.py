@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 import libcst as cst
 
@@ -235,9 +236,10 @@ class RawOptunaImport:
 class Traversal(cst.CSTVisitor):
     """Walks a module once, keeping the nodes the facts need."""
 
-    def __init__(self, imports: ImportTable) -> None:
+    def __init__(self, imports: ImportTable, metric_sinks: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.imports = imports
+        self.metric_sinks = metric_sinks
         self.functions: list[FunctionRecord] = []
         self.classes: list[ClassRecord] = []
         self.studies: list[RawStudy] = []
@@ -952,10 +954,22 @@ class Traversal(cst.CSTVisitor):
         sink = receiver = None
         if qualified in METRIC_SINK_FUNCTIONS:
             sink = qualified
+        elif (user_sink := self._user_sink(node, qualified)) is not None:
+            sink = user_sink
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value in SCALAR_METHODS:
             sink, receiver = node.func.attr.value, dotted_name(node.func.value)
         if sink is not None:
             function.sink_calls.append(RawSinkCall(sink, receiver, node, self._current_statement()))
+
+    def _user_sink(self, node: cst.Call, qualified: str | None) -> str | None:
+        """The call as a pattern of the user's `metric-sinks` matches it: the qualified name
+        when an import resolves it, else the dotted name as written."""
+        if not self.metric_sinks:
+            return None
+        for name in (qualified, dotted_name(node.func)):
+            if name is not None and any(fnmatchcase(name, p) for p in self.metric_sinks):
+                return name
+        return None
 
     def _note_handoffs(self, function: FunctionRecord, node: cst.Call) -> None:
         position = 0

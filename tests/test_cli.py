@@ -80,6 +80,17 @@ def test_select_ignore_and_exit_zero(in_tmp: Path, capsys) -> None:
     assert run(capsys, "--exit-zero")[0] == 0
 
 
+def test_metric_sink_option_adds_sinks_for_opl202(in_tmp: Path, capsys) -> None:
+    (in_tmp / "tune.py").write_text(ATTR_AFTER.replace("trial.set_user_attr", "run.log"))
+    assert run(capsys, "--select", "OPL202")[0] == 0
+    status, out, _ = run(capsys, "--select", "OPL202", "--metric-sink", "run.log")
+    assert status == 1
+    assert out.splitlines()[0] == (
+        "tune.py:9:5: OPL202 [*] `run.log('loss', ...)` runs after the prune check on line 7: "
+        "a pruned trial raises there and never logs `loss`"
+    )
+
+
 def test_json_output(in_tmp: Path, capsys) -> None:
     (in_tmp / "tune.py").write_text(ATTR_AFTER)
     status, out, _ = run(capsys, "--output-format", "json")

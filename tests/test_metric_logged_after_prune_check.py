@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from conftest import assert_fix, lint
 
@@ -122,3 +124,38 @@ def test_a_writer_kept_on_the_instance_is_a_sink() -> None:
                 return loss
         """
     assert [(c, row) for c, row, *_ in lint(code)] == [("OPL202", 14)]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "sink", "shown"),
+    [
+        (("neptune.log_*",), 'neptune.log_metric("loss", loss)', 'neptune.log_metric("loss", '),
+        (("*.log_metrics",), 'run.log_metrics({"loss": loss})', "run.log_metrics("),
+        # The qualified name is matched when an import resolves the call.
+        (
+            ("clearml.Logger.report_scalar",),
+            "Logger.report_scalar(loss)",
+            "clearml.Logger.report_scalar(",
+        ),
+    ],
+)
+def test_the_user_s_metric_sinks_are_sinks(patterns, sink: str, shown: str) -> None:
+    code = "from clearml import Logger\nimport neptune\n" + textwrap.dedent(TEMPLATE).format(
+        sink=sink
+    )
+    assert lint(code, metric_sinks=patterns) == [
+        (
+            "OPL202",
+            15,
+            9,
+            f"`{shown}...)` runs after the prune check on line 13: a pruned trial raises there "
+            "and never logs `loss`",
+        )
+    ]
+    # Without the pattern the call is an unknown function, and silent.
+    assert lint(code) == []
+
+
+def test_a_pattern_that_matches_nothing_keeps_other_calls_silent() -> None:
+    code = TEMPLATE.format(sink='run.log_metrics({"loss": loss})')
+    assert lint(code, metric_sinks=("neptune.*", "run.log")) == []

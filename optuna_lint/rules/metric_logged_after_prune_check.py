@@ -11,7 +11,11 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
     Finds metric-logging calls that run after a prune check that can raise (later in the same
     pass through the loop, or after the loop holding the check), when the values they log were
     already computed before the check: `mlflow.log_metric(s)`, `wandb.log`, `add_scalar(s)` on
-    a TensorBoard `SummaryWriter` (from torch or tensorboardX), and `set_user_attr` on a study.
+    a TensorBoard `SummaryWriter` (from torch or tensorboardX), `set_user_attr` on a study, and
+    the calls the user names as metric sinks (`--metric-sink PATTERN`, or `metric_sinks` in
+    `Settings`): glob patterns matched against the qualified name of the called function when
+    an import resolves it (`neptune.log_*`), else against the call as written
+    (`*.log_metrics` for `run.log_metrics(...)`).
 
     ## Why is this bad?
     A pruned trial leaves the objective by raising `TrialPruned` at the check, so the values of
@@ -19,7 +23,7 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
     stop one step early, and the step the pruner judged is the one that is missing.
 
     ## Known problems
-    Only the sinks above are known; a writer kept in an attribute is recognised when a method
+    Only the sinks above and the user's patterns are known; a writer kept in an attribute is recognised when a method
     of the class assigns it once (`self.writer = SummaryWriter(...)`), and a writer returned
     by a helper is not. Calls in a `finally:` block, and calls that log values
     computed after the check, are not reported.
@@ -55,7 +59,7 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
     name = "metric-logged-after-prune-check"
     summary = (
         "a metric sink (`mlflow.log_metric(s)`, `wandb.log`, `add_scalar(s)` on a "
-        "`SummaryWriter`, `study.set_user_attr`) runs after a prune check that can raise and "
+        "`SummaryWriter`, `study.set_user_attr`, the user's `metric-sinks`) runs after a prune check that can raise and "
         "logs values computed before it"
     )
     fix_summary = "safe when in the check's block: move the call before the check"
