@@ -268,7 +268,10 @@ class FunctionAnalysis:
             for name, stmt in self.record.mutations
         ):
             return None
-        return read[0]
+        # The message names a value of the step rather than the trial (`f"loss_{trial.number}"`
+        # in a key) when there is one.
+        trials = {check_receiver.split(".")[0] for check_receiver, *_ in self.checks}
+        return next((name for name in read if name not in trials), read[0])
 
     def _same_block(self, check: cst.If, statement: cst.CSTNode) -> bool:
         check_place = self.placements.get(id(check))

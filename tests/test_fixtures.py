@@ -40,7 +40,9 @@ def test_fixture_findings() -> None:
         ("median_check_result_unused.py", "OPL105", 79, 9),
         ("median_check_without_report.py", "OPL102", 78, 12),
         ("median_identity_check.py", "OPL112", 79, 12),
+        ("median_logs_after_check.py", "OPL202", 78, 9),
         ("median_never_checks.py", "OPL103", 78, 9),
+        ("median_pruner_class_not_instance.py", "OPL306", 84, 16),
         ("median_returns_on_prune.py", "OPL104", 79, 9),
         ("median_returns_pruned_exception.py", "OPL109", 80, 20),
         ("regression_user_attrs.py", "OPL201", 76, 9),
@@ -72,18 +74,21 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler_seed = 7
 
-    results = {}
+    results, study_attrs = {}, {}
     for label, path in (("original", FIXTURES / name), ("fixed", FIXTURES / "expected" / name)):
         module = _load(path, f"fixture_{label}_{path.stem}")
         study = module.make_study()
         study.sampler = optuna.samplers.RandomSampler(seed=sampler_seed)
-        study.optimize(module.objective, n_trials=12)
+        # An objective that raises something else than TrialPruned FAILs its trial; the run
+        # goes on, as it does for the verifier.
+        study.optimize(module.objective, n_trials=12, catch=(Exception,))
         results[label] = study.trials
+        study_attrs[label] = study.user_attrs
 
     original, fixed = results["original"], results["fixed"]
     failed = optuna.trial.TrialState.FAIL
     assert all(t.state != failed for t in fixed)
-    if name != "median_returns_pruned_exception.py":
+    if name not in ("median_returns_pruned_exception.py", "median_pruner_class_not_instance.py"):
         assert all(t.state != failed for t in original)
     if name == "hyperband_never_reports.py":
         assert all(not t.intermediate_values for t in original)
@@ -116,6 +121,23 @@ def test_original_and_fixed_objectives_train(name: str) -> None:
         assert any(t.state == failed for t in original)
         # ... raised, they are PRUNED.
         assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
+    elif name == "median_pruner_class_not_instance.py":
+        # The class is not a pruner: every trial FAILs at its first check ...
+        assert all(t.state == failed for t in original)
+        assert all(len(t.intermediate_values) == 1 for t in original)
+        # ... an instance prunes.
+        assert any(t.state == optuna.trial.TrialState.PRUNED for t in fixed)
+    elif name == "median_logs_after_check.py":
+        # The study's entry for a pruned trial is the loss of the epoch it was pruned at only
+        # when it is logged before the check.
+        def logged_last(trial, study_attrs) -> bool:
+            last = trial.intermediate_values[max(trial.intermediate_values)]
+            return study_attrs.get(f"val_loss_of_trial_{trial.number}") == last
+
+        for label, expected in (("original", False), ("fixed", True)):
+            pruned = [t for t in results[label] if t.state == optuna.trial.TrialState.PRUNED]
+            assert pruned
+            assert all(logged_last(t, study_attrs[label]) is expected for t in pruned)
     elif name == "median_returns_on_prune.py":
         complete = optuna.trial.TrialState.COMPLETE
         # Returning stores stopped trials as COMPLETE with a partial value ...

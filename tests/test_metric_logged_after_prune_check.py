@@ -159,3 +159,16 @@ def test_the_user_s_metric_sinks_are_sinks(patterns, sink: str, shown: str) -> N
 def test_a_pattern_that_matches_nothing_keeps_other_calls_silent() -> None:
     code = TEMPLATE.format(sink='run.log_metrics({"loss": loss})')
     assert lint(code, metric_sinks=("neptune.*", "run.log")) == []
+
+
+def test_the_message_names_the_step_s_value_rather_than_the_trial() -> None:
+    code = TEMPLATE.format(sink='trial.study.set_user_attr(f"loss_{trial.number}", loss)')
+    assert lint(code) == [
+        (
+            "OPL202",
+            13,
+            9,
+            "`Study.set_user_attr(...)` runs after the prune check on line 11: a pruned trial "
+            "raises there and never logs `loss`",
+        )
+    ]

@@ -23,9 +23,9 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
     stop one step early, and the step the pruner judged is the one that is missing.
 
     ## Known problems
-    Only the sinks above and the user's patterns are known; a writer kept in an attribute is recognised when a method
-    of the class assigns it once (`self.writer = SummaryWriter(...)`), and a writer returned
-    by a helper is not. Calls in a `finally:` block, and calls that log values
+    Only the sinks above and the user's patterns are known; a writer kept in an attribute is
+    recognised when a method of the class assigns it once (`self.writer = SummaryWriter(...)`),
+    and a writer returned by a helper is not. Calls in a `finally:` block, and calls that log values
     computed after the check, are not reported.
 
     ## Example
@@ -59,8 +59,8 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
     name = "metric-logged-after-prune-check"
     summary = (
         "a metric sink (`mlflow.log_metric(s)`, `wandb.log`, `add_scalar(s)` on a "
-        "`SummaryWriter`, `study.set_user_attr`, the user's `metric-sinks`) runs after a prune check that can raise and "
-        "logs values computed before it"
+        "`SummaryWriter`, `study.set_user_attr`, the user's `metric-sinks`) runs after a prune "
+        "check that can raise and logs values computed before it"
     )
     fix_summary = "safe when in the check's block: move the call before the check"
 
