@@ -43,6 +43,7 @@ def test_fixture_findings() -> None:
         ("median_logs_after_check.py", "OPL202", 78, 9),
         ("median_never_checks.py", "OPL103", 78, 9),
         ("median_pruner_class_not_instance.py", "OPL306", 84, 16),
+        ("median_pruner_class_not_instance.py", "OPL306", 92, 16),
         ("median_returns_on_prune.py", "OPL104", 79, 9),
         ("median_returns_pruned_exception.py", "OPL109", 80, 20),
         ("regression_user_attrs.py", "OPL201", 76, 9),
