@@ -1,0 +1,221 @@
+"""What `verify` will run: the objectives of its targets, their study settings as the linter
+found them, the fixed text of each module and the codes its fixes remove.
+
+A target is a folder (its `.py` files, not recursively), a module, or `module.py:objective`.
+A module `X.py` with a hand-corrected `X_fixed.py` beside it is compared with that file instead
+of with the fixer's output. Nothing here runs the code: it is linted and fixed in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from optuna_lint.engine import Linter
+from optuna_lint.facts import FileFacts, StudyFacts
+from optuna_lint.linking import Objective
+from optuna_lint.settings import Settings
+from optuna_lint.verify.training_loop import instrument
+
+HAND_FIXED_SUFFIX = "_fixed"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class TargetError(Exception):
+    """A target that names nothing runnable."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One version of a module, instrumented, with how its study gets its pruner."""
+
+    text: str
+    loop_row: int | None  # the counted training loop; None when none was found
+    pruner_expression: str | None  # None: the study's default pruner
+    pruner_in_module: bool  # the expression reads the module's own names
+
+
+@dataclass
+class ObjectivePlan:
+    module: Path
+    objective: str
+    direction: str = "minimize"
+    codes: tuple[str, ...] = ()  # the codes the fixed variant no longer has
+    remaining: tuple[str, ...] = ()  # the codes left in it
+    hand_fixed: Path | None = None
+    original: Variant | None = None
+    fixed: Variant | None = None
+    # Why it is not run: "nothing to prove: ..." or an error.
+    skipped: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.module.name}:{self.objective}"
+
+
+def bundled_fixtures() -> Path:
+    """The fixtures folder: beside the package in a source checkout, inside it when
+    installed from a wheel."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package.parent / "fixtures", package / "fixtures"):
+        if candidate.is_dir():
+            return candidate
+    raise TargetError("the bundled fixtures are not installed")
+
+
+def plan_targets(
+    targets: list[str], direction: str | None, pruner_preset: str | None
+) -> list[ObjectivePlan]:
+    plans: list[ObjectivePlan] = []
+    for target in targets or [str(bundled_fixtures())]:
+        module, objective = _split_target(target)
+        if module.is_dir():
+            modules = sorted(
+                path
+                for path in module.glob("*.py")
+                if not path.stem.endswith(HAND_FIXED_SUFFIX) and path.name != "__init__.py"
+            )
+        elif module.is_file():
+            modules = [module]
+        else:
+            raise TargetError(f"{target}: no such file or folder")
+        for path in modules:
+            plans.extend(_plan_module(path, objective, direction, pruner_preset))
+    return plans
+
+
+def _split_target(target: str) -> tuple[Path, str | None]:
+    head, colon, tail = target.rpartition(":")
+    if colon and _IDENTIFIER.fullmatch(tail) and Path(head).is_file():
+        return Path(head), tail
+    return Path(target), None
+
+
+def _plan_module(
+    path: Path, only: str | None, direction: str | None, pruner_preset: str | None
+) -> list[ObjectivePlan]:
+    linter = Linter(Settings(unsafe_fixes=True))
+    files = linter.load_paths([path], Path.cwd())
+    linter.lint(files)
+    (linted,) = files
+    if linted.problem is not None or linted.facts is None or linted.source is None:
+        problem = linted.problem.message if linted.problem else "it could not be analysed"
+        return [ObjectivePlan(path, only or "?", skipped=f"error: {problem}")]
+    model = linter.project_model(files)
+    objectives = {
+        found.function.qualname: found
+        for found in model.objectives(linted.display_path)
+        if "." not in found.function.qualname  # a module-level function the worker can get
+    }
+    names = [only] if only else sorted(objectives)
+    if not names:
+        return [ObjectivePlan(path, "?", skipped="nothing to prove: no objective a study runs")]
+
+    original_text, original_facts = linted.source.text, linted.facts
+    original_codes = Counter(finding.code for finding in linted.findings)
+    hand_fixed = path.with_name(path.stem + HAND_FIXED_SUFFIX + path.suffix)
+    if hand_fixed.is_file():
+        fixed_linter = Linter(Settings())
+        (fixed_file,) = fixed_linter.load_paths([hand_fixed], Path.cwd())
+        fixed_linter.lint([fixed_file])
+        fixed_text = fixed_file.source.text if fixed_file.source else ""
+        left = Counter(finding.code for finding in fixed_file.findings)
+    else:
+        hand_fixed = None
+        linter.fix(files)
+        fixed_text = linted.fixed_text if linted.fixed_text is not None else original_text
+        left = Counter(finding.code for finding in linted.findings)
+    codes = tuple(sorted(original_codes - left))
+
+    plans = []
+    for name in names:
+        plan = ObjectivePlan(path, name, codes=codes, remaining=tuple(sorted(left)))
+        plan.hand_fixed = hand_fixed
+        plans.append(plan)
+        found = objectives.get(name)
+        study = found.study if found else None
+        if found is None and name not in _module_functions(linted.facts):
+            plan.skipped = f"error: {path.name} has no module-level function `{name}`"
+            continue
+        if study is not None and study.direction is None and direction is None:
+            plan.skipped = "nothing to prove: the study is multi-objective or its direction unknown"
+            continue
+        if not codes:
+            plan.skipped = (
+                "nothing to prove: no finding"
+                if not original_codes
+                else "nothing to prove: no fix and no hand-corrected file for "
+                + ", ".join(sorted(original_codes))
+            )
+            continue
+        plan.direction = direction or (study.direction if study else None) or "minimize"
+        in_module = found is not None and found.study_path == found.path
+        study_facts = model.facts(found.study_path) if found is not None else None
+        plan.original = _variant(original_text, original_facts, name, found, in_module, study_facts)
+        fixed_facts = Linter(Settings()).load_bytes(fixed_text.encode(), path.name).facts
+        plan.fixed = _variant(fixed_text, fixed_facts, name, found, in_module, study_facts)
+        if pruner_preset is not None:
+            plan.notes.append(f"pruner: {pruner_preset} (--pruner)")
+        if plan.original.loop_row is None:
+            plan.notes.append("no training loop found: passes are not counted")
+    return plans
+
+
+def _module_functions(facts: FileFacts) -> set[str]:
+    return {function.qualname for function in facts.functions}
+
+
+def _variant(
+    text: str,
+    facts: FileFacts | None,
+    objective: str,
+    found: Objective | None,
+    in_module: bool,
+    study_facts: FileFacts | None = None,
+) -> Variant:
+    instrumented = instrument(text, objective)
+    expression = None
+    if found is not None:
+        if in_module and facts is not None:
+            # The variant's own study: a fix may have changed its `pruner=`.
+            study = _same_study(facts, found.study) or found.study
+            expression = _pruner_expression(study, facts, text)
+        else:
+            # The study of the module that runs the objective, as written there.
+            study_text = _read(Path(found.study_path))
+            expression = _pruner_expression(found.study, study_facts, study_text)
+    return Variant(instrumented.text, instrumented.loop_row, expression, in_module)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _same_study(facts: FileFacts, study: StudyFacts) -> StudyFacts | None:
+    """The study of `facts` made by the same call as `study` in the other variant."""
+    candidates = [
+        other
+        for other in facts.studies
+        if other.scope == study.scope and other.factory == study.factory
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _pruner_expression(study: StudyFacts, facts: FileFacts | None, text: str | None) -> str | None:
+    """The source of the pruner the study gets; None for Optuna's default."""
+    if study.pruner.kind == "absent" or study.pruner_value is None or text is None:
+        return None
+    written = text[study.pruner_value.start_offset : study.pruner_value.end_offset]
+    if facts is not None and _IDENTIFIER.fullmatch(written):
+        # A variable: the pruner built for it in the same function.
+        for construction in facts.pruners:
+            if construction.binding == written and construction.scope == study.scope:
+                span = construction.span
+                return text[span.start_offset : span.end_offset]
+    return written

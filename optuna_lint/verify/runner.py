@@ -1,0 +1,281 @@
+"""Run the variants of an objective in worker subprocesses and read back what their studies
+stored.
+
+Each objective gets one parameter draw, shared by both variants: the draw's parameter sets
+are enqueued, in order, in each variant's study before its workers start. The studies live in
+a real Optuna RDB storage (a SQLite file in the temporary directory unless a URL is given),
+and everything measured is read back from that storage, not from the workers' memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from optuna_lint.verify.plan import ObjectivePlan, Variant
+from optuna_lint.verify.worker import ATTRIBUTES_ATTRIBUTE, PASSES_ATTRIBUTE
+
+VARIANTS = ("original", "fixed")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    trials: int
+    seed: int
+    timeout: float  # seconds, for each subprocess run
+    device: str  # "auto", "cpu" or "cuda"
+    storage: str | None  # None: a SQLite file in the temporary directory
+    workers: int
+    pruner_preset: str | None
+
+
+@dataclass(frozen=True)
+class TrialResult:
+    index: int | None  # its position in the draw (None: not one of the enqueued trials)
+    number: int
+    state: str  # "COMPLETE", "PRUNED", "FAIL", "RUNNING", ...
+    value: float | None
+    passes: int | None  # training-loop passes the probe counted
+    steps_reported: int
+    # key -> [the pass it was last set in, how many times it was set]; study attributes are
+    # prefixed "study:"
+    attributes: dict[str, list[int]]
+
+
+@dataclass
+class VariantResult:
+    trials: list[TrialResult] = field(default_factory=list)
+    wall_time: float = 0.0
+    device: str | None = None
+    error: str | None = None
+    timed_out: bool = False
+    study_name: str = ""
+
+    def count(self, state: str) -> int:
+        return sum(trial.state == state for trial in self.trials)
+
+    @property
+    def passes(self) -> int | None:
+        counted = [t.passes for t in self.trials if t.passes is not None]
+        return sum(counted) if counted else None
+
+    def best_value(self, direction: str) -> float | None:
+        values = [t.value for t in self.trials if t.state == "COMPLETE" and t.value is not None]
+        if not values:
+            return None
+        return min(values) if direction == "minimize" else max(values)
+
+
+@dataclass
+class ObjectiveRun:
+    plan: ObjectivePlan
+    params: list[dict[str, Any]] = field(default_factory=list)
+    variants: dict[str, VariantResult] = field(default_factory=dict)
+    error: str | None = None
+
+
+class Runner:
+    def __init__(self, options: RunOptions, workspace: Path) -> None:
+        self.options = options
+        self.workspace = workspace
+        self.storage = options.storage or f"sqlite:///{workspace / 'verify.db'}"
+        self.environment = _environment(options.device)
+
+    def run(self, plan: ObjectivePlan, index: int, progress: Any = None) -> ObjectiveRun:
+        result = ObjectiveRun(plan)
+        folder = self.workspace / f"{index:02d}-{plan.module.stem}-{plan.objective}"
+        paths = {}
+        for label in VARIANTS:
+            variant: Variant = getattr(plan, label)
+            paths[label] = folder / label / plan.module.name
+            paths[label].parent.mkdir(parents=True)
+            paths[label].write_text(variant.text, encoding="utf-8")
+
+        drawn = self._worker(plan, paths["original"], folder / "draw", {"mode": "draw"})
+        if drawn.get("error"):
+            result.error = f"drawing the parameters failed: {drawn['error']}"
+            return result
+        result.params = drawn["params"]
+
+        for label in VARIANTS:
+            variant = getattr(plan, label)
+            result.variants[label] = self._run_variant(
+                plan, variant, paths[label], folder / f"run-{label}", result.params, progress
+            )
+        return result
+
+    def _run_variant(
+        self,
+        plan: ObjectivePlan,
+        variant: Variant,
+        module_path: Path,
+        folder: Path,
+        params: list[dict[str, Any]],
+        progress: Any,
+    ) -> VariantResult:
+        import optuna
+
+        suffix = uuid.uuid4().hex[:8]
+        study_name = f"optuna-lint-verify-{module_path.stem}-{plan.objective}-{suffix}"
+        study = optuna.create_study(
+            study_name=study_name, storage=self.storage, direction=plan.direction
+        )
+        for parameters in params:
+            study.enqueue_trial(parameters)
+        spec = {
+            "mode": "run",
+            "storage": self.storage,
+            "study_name": study_name,
+            "pruner_expression": variant.pruner_expression,
+            "pruner_in_module": variant.pruner_in_module,
+            "pruner_preset": self.options.pruner_preset,
+        }
+        started = time.perf_counter()
+        outcomes = self._workers(plan, module_path, folder, spec, study, progress)
+        result = VariantResult(wall_time=time.perf_counter() - started, study_name=study_name)
+        result.device = next((o.get("device") for o in outcomes if o.get("device")), None)
+        result.timed_out = any(o.get("timed_out") for o in outcomes)
+        errors = [o["error"] for o in outcomes if o.get("error")]
+        result.error = errors[0] if errors else None
+        result.trials = _read_back(study_name, self.storage, params)
+        return result
+
+    def _workers(
+        self,
+        plan: ObjectivePlan,
+        module_path: Path,
+        folder: Path,
+        spec: dict[str, Any],
+        study: Any,
+        progress: Any,
+    ) -> list[dict[str, Any]]:
+        """Start the workers on one study and wait for them all, within the time limit."""
+        folder.mkdir(parents=True)
+        running = []
+        for worker in range(self.options.workers):
+            running.append(self._start(plan, module_path, folder / f"worker{worker}", spec, worker))
+        from optuna.trial import TrialState
+
+        finished_states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+        deadline = time.monotonic() + self.options.timeout
+        killed = False
+        done = 0
+        while any(process.poll() is None for process, _ in running):
+            if time.monotonic() > deadline:
+                for process, _ in running:
+                    process.kill()
+                killed = True
+                break
+            time.sleep(0.2)
+            if progress is not None:
+                finished = len(study.get_trials(deepcopy=False, states=finished_states))
+                progress.update(finished - done)
+                done = finished
+        outcomes = []
+        for process, result_path in running:
+            process.wait()
+            outcome = _read_result(result_path)
+            if killed and "wall_time" not in outcome:
+                outcome["timed_out"] = True
+                outcome["error"] = f"stopped after the time limit of {self.options.timeout:g} s"
+            outcomes.append(outcome)
+        return outcomes
+
+    def _worker(
+        self, plan: ObjectivePlan, module_path: Path, folder: Path, spec: dict[str, Any]
+    ) -> dict[str, Any]:
+        folder.mkdir(parents=True)
+        process, result_path = self._start(plan, module_path, folder, spec, 0)
+        try:
+            process.wait(timeout=self.options.timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return {"error": f"stopped after the time limit of {self.options.timeout:g} s"}
+        return _read_result(result_path)
+
+    def _start(
+        self,
+        plan: ObjectivePlan,
+        module_path: Path,
+        folder: Path,
+        spec: dict[str, Any],
+        worker: int,
+    ) -> tuple[subprocess.Popen, Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        full_spec = {
+            **spec,
+            "module_path": str(module_path),
+            # Sibling modules of the user's file are imported from where they are.
+            "search_path": [str(plan.module.resolve().parent)],
+            "objective": plan.objective,
+            "direction": plan.direction,
+            "trials": self.options.trials,
+            "seed": self.options.seed,
+            "workers": self.options.workers,
+            "worker_index": worker,
+            "result_path": str(folder / "result.json"),
+        }
+        spec_path = folder / "spec.json"
+        spec_path.write_text(json.dumps(full_spec))
+        log = (folder / "output.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "optuna_lint.verify.worker", str(spec_path)],
+            cwd=folder,
+            env=self.environment,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        return process, folder / "result.json"
+
+
+def _environment(device: str) -> dict[str, str]:
+    environment = dict(os.environ)
+    # The user's folders get no `__pycache__` from the modules the workers import.
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    if device == "cpu":
+        environment["CUDA_VISIBLE_DEVICES"] = ""
+    return environment
+
+
+def _read_result(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        log = path.with_name("output.log")
+        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+        return {"error": "the worker died" + (f": {tail[0]}" if tail else "")}
+
+
+def _read_back(study_name: str, storage: str, params: list[dict[str, Any]]) -> list[TrialResult]:
+    import optuna
+
+    study = optuna.load_study(study_name=study_name, storage=storage)
+    unused = list(range(len(params)))
+    trials = []
+    for trial in study.get_trials(deepcopy=False):
+        fixed = trial.system_attrs.get("fixed_params")
+        index = next((i for i in unused if params[i] == fixed), None)
+        if index is not None:
+            unused.remove(index)
+        trials.append(
+            TrialResult(
+                index=index,
+                number=trial.number,
+                state=trial.state.name,
+                value=trial.value if trial.state.name == "COMPLETE" else None,
+                passes=trial.system_attrs.get(PASSES_ATTRIBUTE),
+                steps_reported=len(trial.intermediate_values),
+                attributes=trial.system_attrs.get(ATTRIBUTES_ATTRIBUTE, {}),
+            )
+        )
+    return trials

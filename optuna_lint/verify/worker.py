@@ -1,0 +1,185 @@
+"""The subprocess that runs one variant of an objective: `python -m optuna_lint.verify.worker
+SPEC.json`.
+
+In "draw" mode it asks a seeded `RandomSampler` for the parameters of every trial, stopping
+each objective at the top of its training loop, and writes them out. In "run" mode it loads the
+study the parent created in the storage (the parameters already enqueued), runs the objective
+for its share of the trials, and stores with each trial, as system attributes, how many passes
+of the training loop ran and the pass in which each user attribute was last set. It always
+writes a result file saying which device torch saw and what went wrong, if anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from optuna_lint.verify import probe
+
+PASSES_ATTRIBUTE = "optuna_lint:passes"
+ATTRIBUTES_ATTRIBUTE = "optuna_lint:attributes"
+STUDY_ATTRIBUTE_PREFIX = "study:"
+
+# The pruners `--pruner` names, built with Optuna's defaults (PercentilePruner needs its
+# percentile: 25, the value of Optuna's own examples).
+PRESET_PRUNERS = {
+    "median": "MedianPruner()",
+    "percentile": "PercentilePruner(25.0)",
+    "hyperband": "HyperbandPruner()",
+    "successive-halving": "SuccessiveHalvingPruner()",
+    "wilcoxon": "WilcoxonPruner()",
+    "nop": "NopPruner()",
+}
+
+
+def main(spec_path: str) -> int:
+    spec = json.loads(Path(spec_path).read_text())
+    result: dict[str, Any] = {"device": None, "error": None}
+    started = time.perf_counter()
+    try:
+        result["device"] = _device()
+        objective, module = _load_objective(spec)
+        if spec["mode"] == "draw":
+            result["params"] = _draw(spec, objective)
+        else:
+            _run(spec, objective, module)
+    except BaseException as error:  # reported to the parent, whatever it is
+        result["error"] = "".join(traceback.format_exception_only(type(error), error)).strip()
+        result["traceback"] = traceback.format_exc()
+    result["wall_time"] = time.perf_counter() - started
+    Path(spec["result_path"]).write_text(json.dumps(result))
+    return 0 if result["error"] is None else 1
+
+
+def _device() -> str:
+    try:
+        import torch
+    except ImportError:
+        return "cpu (torch not installed)"
+    if torch.cuda.is_available():
+        return f"cuda ({torch.cuda.get_device_name(0)})"
+    return "cpu"
+
+
+def _load_objective(spec: dict[str, Any]) -> tuple[Callable[..., Any], Any]:
+    path = Path(spec["module_path"])
+    sys.path[:0] = [str(path.parent), *spec["search_path"]]
+    module_name = path.stem
+    module_spec = importlib.util.spec_from_file_location(module_name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[module_name] = module
+    module_spec.loader.exec_module(module)
+    objective = getattr(module, spec["objective"], None)
+    if not callable(objective):
+        raise AttributeError(f"{path.name} has no function `{spec['objective']}`")
+    return objective, module
+
+
+def _draw(spec: dict[str, Any], objective: Callable[..., Any]) -> list[dict[str, Any]]:
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    probe.start_drawing()
+    study = optuna.create_study(
+        sampler=optuna.samplers.RandomSampler(seed=spec["seed"]),
+        direction=spec["direction"],
+    )
+    drawn = []
+    for _ in range(spec["trials"]):
+        trial = study.ask()
+        try:
+            objective(trial)
+        except probe.ParametersDrawn:
+            pass
+        except Exception:  # the parameters drawn so far are what the trial would get
+            pass
+        drawn.append(trial.params)
+        # A random sampler ignores the history, so the state told does not matter.
+        study.tell(trial, state=optuna.trial.TrialState.FAIL)
+    return drawn
+
+
+def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> None:
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    _record_attributes(optuna)
+    study = optuna.load_study(
+        study_name=spec["study_name"],
+        storage=spec["storage"],
+        sampler=optuna.samplers.RandomSampler(seed=spec["seed"] + spec["worker_index"]),
+        pruner=_pruner(spec, module, optuna),
+    )
+
+    def counted(trial: optuna.Trial) -> Any:
+        probe.begin_trial()
+        try:
+            return objective(trial)
+        finally:
+            record = probe.end_trial()
+            if record is not None:
+                storage, trial_id = trial.storage, trial._trial_id
+                storage.set_trial_system_attr(trial_id, PASSES_ATTRIBUTE, record.passes)
+                storage.set_trial_system_attr(trial_id, ATTRIBUTES_ATTRIBUTE, record.attributes)
+
+    total = spec["trials"]
+    study.optimize(
+        counted,
+        n_trials=math.ceil(total / spec["workers"]),
+        # Trials another worker already ran count too: the study stops at `total` in all.
+        callbacks=[optuna.study.MaxTrialsCallback(total, states=None)],
+        # A trial that raises is stored as FAIL and the run goes on, so both variants run
+        # every trial and can be compared trial by trial.
+        catch=(Exception,),
+    )
+
+
+def _pruner(spec: dict[str, Any], module: Any, optuna: Any) -> Any:
+    """The pruner the study runs with: a preset, the expression the linter found evaluated
+    in the module's namespace (so its imports and constants resolve), or None (Optuna's
+    default)."""
+    namespace = {"optuna": optuna, **vars(optuna.pruners)}
+    if spec.get("pruner_preset"):
+        return eval(PRESET_PRUNERS[spec["pruner_preset"]], namespace)
+    expression = spec.get("pruner_expression")
+    if expression is None:
+        return None
+    if spec.get("pruner_in_module"):
+        namespace = {**namespace, **vars(module)}
+    try:
+        return eval(expression, namespace)
+    except Exception as error:
+        raise RuntimeError(
+            f"cannot build the pruner `{expression}` ({error}); name one with --pruner"
+        ) from None
+
+
+def _record_attributes(optuna: Any) -> None:
+    """Note the training-loop pass in which each user attribute is set, on the trial and on
+    its study."""
+    set_trial_attribute = optuna.trial.Trial.set_user_attr
+    set_study_attribute = optuna.study.Study.set_user_attr
+
+    def trial_attribute(self: Any, key: str, value: Any) -> None:
+        probe.note_attribute(key)
+        set_trial_attribute(self, key, value)
+
+    def study_attribute(self: Any, key: str, value: Any) -> None:
+        probe.note_attribute(STUDY_ATTRIBUTE_PREFIX + key)
+        set_study_attribute(self, key, value)
+
+    optuna.trial.Trial.set_user_attr = trial_attribute
+    optuna.study.Study.set_user_attr = study_attribute
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
