@@ -28,6 +28,10 @@ def _is_deprecated(module: str) -> bool:
     return module == DEPRECATED or module.startswith(DEPRECATED + ".")
 
 
+def _is_part_of_optuna(module: str) -> bool:
+    return module == "optuna" or module.startswith("optuna.")
+
+
 class DeprecatedIntegrationImport(Rule):
     """## What it does
     Finds imports and attribute chains through `optuna.integration` (`from
@@ -42,7 +46,7 @@ class DeprecatedIntegrationImport(Rule):
 
     ## Known problems
     Names `optuna_integration` does not provide (according to the table generated from it)
-    are left alone, and so are the modules of `optuna.integration` itself and imports in an
+    are left alone, and so are the modules of Optuna itself and imports in an
     `except ImportError:` block (a fallback for older installations). An import that binds a
     module (`import optuna.integration as oi`, `from optuna import integration`) is renamed
     only when every use of `optuna.integration` in the file names something the new package
@@ -78,8 +82,8 @@ class DeprecatedIntegrationImport(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Finding]:
         module = context.project.module_name(context.path) or ""
-        if _is_deprecated(module):
-            return  # the deprecated package's own modules are not its users
+        if _is_part_of_optuna(module):
+            return  # Optuna's own modules provide the deprecated path; they do not use it
         plan = _RenamePlan(context.facts)
         for statement in plan.statements:
             written = (
