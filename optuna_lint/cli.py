@@ -22,7 +22,7 @@ from optuna_lint.source import write_atomically
 logger = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "verify", "rule", "rules", "config", "server")
-_NOT_YET = ("verify", "config", "server")
+_NOT_YET = ("config", "server")
 
 EPILOG = """\
 examples:
@@ -33,6 +33,7 @@ examples:
   optuna-lint --diff .             show what --fix would change, write nothing
   optuna-lint --select OPL2 .      only the OPL2xx rules
   optuna-lint rule OPL101          explain a rule
+  optuna-lint verify               run the bundled fixtures, original and fixed (runs code)
   optuna-lint -- config            lint a directory named like a subcommand
 
 exit status: 0 no finding remains, 1 findings remain, 2 usage or internal error
@@ -63,6 +64,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return _show_rule(arguments)
     if command == "rules":
         return _list_rules()
+    if command == "verify":
+        # Imported here: the checker's own commands never load the code that runs objectives.
+        from optuna_lint.verify.command import main as verify
+
+        return verify(arguments)
     if command in _NOT_YET:
         print(f"optuna-lint: error: `{command}` is not available in this version", file=sys.stderr)
         return EXIT_ERROR
@@ -168,7 +174,8 @@ def _check(arguments: list[str]) -> int:
         timings["index"],
         timings["link"],
     )
-    changed = _handle_fixed_files(files, originals, options, errors)
+    refusals: list[str] = []
+    changed = _handle_fixed_files(files, originals, options, errors, refusals)
     for error in linter.internal_errors:
         errors.append(f"{error.display_path}: {error.message}")
 
@@ -183,6 +190,9 @@ def _check(arguments: list[str]) -> int:
         if not options.quiet:
             print(summary_line(findings, fixed if options.fix else 0, settings.unsafe_fixes))
 
+    # A refused fix is not an error of the run: the file keeps its findings, reported above.
+    for refusal in refusals:
+        print(f"optuna-lint: {refusal}", file=sys.stderr)
     for error in errors:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
     if errors:
@@ -199,12 +209,14 @@ def _handle_fixed_files(
     originals: dict[str, str],
     options: argparse.Namespace,
     errors: list[str],
+    refusals: list[str],
 ) -> bool:
-    """Write (with --fix) or print the diff of (with --diff) each fixed file; True if any."""
+    """Write (with --fix) or print the diff of (with --diff) each fixed file; True if any.
+    A file whose fix was refused is left as it was, and `refusals` says why."""
     changed = False
     for linted in files:
         if linted.fix_refusal is not None:
-            errors.append(f"{linted.display_path}: not fixed: {linted.fix_refusal}")
+            refusals.append(f"{linted.display_path}: not fixed: {linted.fix_refusal}")
         if linted.fixed_text is None:
             continue
         changed = True

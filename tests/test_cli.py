@@ -152,6 +152,27 @@ def test_fix_keeps_utf8_bom(in_tmp: Path, capsys) -> None:
     assert path.read_bytes() == b"\xef\xbb\xbf" + ATTR_FIXED.encode()
 
 
+def test_a_fix_that_uncovers_another_finding_is_refused_and_the_file_kept(
+    in_tmp: Path, capsys
+) -> None:
+    # Calling the pruner class makes the pruner real, and then its objective never reports.
+    source = (
+        "import optuna\n\n\ndef objective(trial):\n    return trial.suggest_float('x', 0, 1)\n"
+        "\n\noptuna.create_study(pruner=optuna.pruners.MedianPruner).optimize(objective)\n"
+    )
+    path = in_tmp / "tune.py"
+    path.write_text(source)
+
+    status, out, err = run(capsys, "--fix", "tune.py")
+
+    assert status == 1
+    assert out.splitlines()[0].startswith("tune.py:8:28: OPL306 [*] ")
+    assert err == (
+        "optuna-lint: tune.py: not fixed: the fixed text would have new findings (OPL101)\n"
+    )
+    assert path.read_text() == source
+
+
 def test_diff_prints_and_writes_nothing(in_tmp: Path, capsys) -> None:
     path = in_tmp / "tune.py"
     path.write_text(ATTR_AFTER)
