@@ -15,7 +15,7 @@ from pathlib import Path
 
 from optuna_lint.engine import Linter
 from optuna_lint.facts import FileFacts, StudyFacts
-from optuna_lint.linking import Objective
+from optuna_lint.linking import Objective, ProjectModel
 from optuna_lint.settings import Settings
 from optuna_lint.verify.training_loop import instrument
 
@@ -69,22 +69,65 @@ def bundled_fixtures() -> Path:
 def plan_targets(
     targets: list[str], direction: str | None, pruner_preset: str | None
 ) -> list[ObjectivePlan]:
-    plans: list[ObjectivePlan] = []
+    modules: list[tuple[Path, str | None]] = []
     for target in targets or [str(bundled_fixtures())]:
         module, objective = _split_target(target)
         if module.is_dir():
-            modules = sorted(
-                path
-                for path in module.glob("*.py")
+            modules.extend(
+                (path, None)
+                for path in sorted(module.glob("*.py"))
                 if not path.stem.endswith(HAND_FIXED_SUFFIX) and path.name != "__init__.py"
             )
         elif module.is_file():
-            modules = [module]
+            modules.append((module, objective))
         else:
             raise TargetError(f"{target}: no such file or folder")
-        for path in modules:
-            plans.extend(_plan_module(path, objective, direction, pruner_preset))
+
+    # All the modules are linted and fixed together, so their projects are read once.
+    linter = Linter(Settings(unsafe_fixes=True))
+    files = linter.load_paths([path for path, _ in modules], Path.cwd())
+    linter.lint(files)
+    original_findings = {id(linted): list(linted.findings) for linted in files}
+    model = linter.project_model(files)
+    original_texts = {id(linted): linted.source.text for linted in files if linted.source}
+    original_facts = {id(linted): linted.facts for linted in files}
+    linter.fix(files)
+    by_path = {linted.path.resolve(): linted for linted in files if linted.path is not None}
+
+    plans: list[ObjectivePlan] = []
+    for path, objective in modules:
+        linted = by_path.get(path.resolve())
+        facts = original_facts.get(id(linted)) if linted is not None else None
+        if linted is None or linted.problem is not None or facts is None:
+            problem = linted.problem.message if linted and linted.problem else "it was not read"
+            plans.append(ObjectivePlan(path, objective or "?", skipped=f"error: {problem}"))
+            continue
+        module = _LintedModule(
+            path=path,
+            text=original_texts[id(linted)],
+            facts=facts,
+            codes=Counter(finding.code for finding in original_findings[id(linted)]),
+            fixed_text=linted.fixed_text,
+            fixed_codes=Counter(finding.code for finding in linted.findings),
+            objectives=model.objectives(linted.display_path),
+            model=model,
+        )
+        plans.extend(_plan_module(module, objective, direction, pruner_preset))
     return plans
+
+
+@dataclass
+class _LintedModule:
+    """A target module as the linter saw it, before and after `--fix --unsafe-fixes`."""
+
+    path: Path
+    text: str
+    facts: FileFacts
+    codes: Counter[str]
+    fixed_text: str | None  # None: the fixer changed nothing
+    fixed_codes: Counter[str]
+    objectives: list[Objective]
+    model: ProjectModel
 
 
 def _split_target(target: str) -> tuple[Path, str | None]:
@@ -95,27 +138,20 @@ def _split_target(target: str) -> tuple[Path, str | None]:
 
 
 def _plan_module(
-    path: Path, only: str | None, direction: str | None, pruner_preset: str | None
+    module: _LintedModule, only: str | None, direction: str | None, pruner_preset: str | None
 ) -> list[ObjectivePlan]:
-    linter = Linter(Settings(unsafe_fixes=True))
-    files = linter.load_paths([path], Path.cwd())
-    linter.lint(files)
-    (linted,) = files
-    if linted.problem is not None or linted.facts is None or linted.source is None:
-        problem = linted.problem.message if linted.problem else "it could not be analysed"
-        return [ObjectivePlan(path, only or "?", skipped=f"error: {problem}")]
-    model = linter.project_model(files)
+    path = module.path
     objectives = {
         found.function.qualname: found
-        for found in model.objectives(linted.display_path)
+        for found in module.objectives
         if "." not in found.function.qualname  # a module-level function the worker can get
     }
     names = [only] if only else sorted(objectives)
     if not names:
         return [ObjectivePlan(path, "?", skipped="nothing to prove: no objective a study runs")]
 
-    original_text, original_facts = linted.source.text, linted.facts
-    original_codes = Counter(finding.code for finding in linted.findings)
+    original_text, original_facts = module.text, module.facts
+    original_codes = module.codes
     hand_fixed = path.with_name(path.stem + HAND_FIXED_SUFFIX + path.suffix)
     if hand_fixed.is_file():
         fixed_linter = Linter(Settings())
@@ -125,9 +161,8 @@ def _plan_module(
         left = Counter(finding.code for finding in fixed_file.findings)
     else:
         hand_fixed = None
-        linter.fix(files)
-        fixed_text = linted.fixed_text if linted.fixed_text is not None else original_text
-        left = Counter(finding.code for finding in linted.findings)
+        fixed_text = module.fixed_text if module.fixed_text is not None else original_text
+        left = module.fixed_codes
     codes = tuple(sorted(original_codes - left))
 
     plans = []
@@ -137,7 +172,7 @@ def _plan_module(
         plans.append(plan)
         found = objectives.get(name)
         study = found.study if found else None
-        if found is None and name not in _module_functions(linted.facts):
+        if found is None and name not in _module_functions(original_facts):
             plan.skipped = f"error: {path.name} has no module-level function `{name}`"
             continue
         if study is not None and study.direction is None and direction is None:
@@ -153,7 +188,7 @@ def _plan_module(
             continue
         plan.direction = direction or (study.direction if study else None) or "minimize"
         in_module = found is not None and found.study_path == found.path
-        study_facts = model.facts(found.study_path) if found is not None else None
+        study_facts = module.model.facts(found.study_path) if found is not None else None
         plan.original = _variant(original_text, original_facts, name, found, in_module, study_facts)
         fixed_facts = Linter(Settings()).load_bytes(fixed_text.encode(), path.name).facts
         plan.fixed = _variant(fixed_text, fixed_facts, name, found, in_module, study_facts)

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.verify.plan import ObjectivePlan, Variant
-from optuna_lint.verify.worker import ATTRIBUTES_ATTRIBUTE, PASSES_ATTRIBUTE
+from optuna_lint.verify.worker import (
+    ATTRIBUTES_ATTRIBUTE,
+    INDEX_ATTRIBUTE,
+    PASSES_ATTRIBUTE,
+    SURPLUS_ATTRIBUTE,
+    WORKER_ATTRIBUTE,
+)
 
 VARIANTS = ("original", "fixed")
 
@@ -44,6 +50,9 @@ class TrialResult:
     value: float | None
     passes: int | None  # training-loop passes the probe counted
     steps_reported: int
+    last_step: int | None  # the step of its last report
+    user_attrs: dict[str, Any]  # the trial's user attributes as the storage holds them
+    worker: int | None  # the worker process that ran it
     # key -> [the pass it was last set in, how many times it was set]; study attributes are
     # prefixed "study:"
     attributes: dict[str, list[int]]
@@ -89,7 +98,11 @@ class Runner:
         self.environment = _environment(options.device)
 
     def run(self, plan: ObjectivePlan, index: int, progress: Any = None) -> ObjectiveRun:
+        """Run both variants of a planned objective; `progress(description, total)`, when
+        given, makes a progress bar for each variant's trials."""
         result = ObjectiveRun(plan)
+        if plan.skipped is not None:
+            return result
         folder = self.workspace / f"{index:02d}-{plan.module.stem}-{plan.objective}"
         paths = {}
         for label in VARIANTS:
@@ -106,9 +119,14 @@ class Runner:
 
         for label in VARIANTS:
             variant = getattr(plan, label)
-            result.variants[label] = self._run_variant(
-                plan, variant, paths[label], folder / f"run-{label}", result.params, progress
-            )
+            bar = progress(f"{plan.name} {label}", len(result.params)) if progress else None
+            try:
+                result.variants[label] = self._run_variant(
+                    plan, variant, paths[label], folder / f"run-{label}", result.params, bar
+                )
+            finally:
+                if bar is not None:
+                    bar.close()
         return result
 
     def _run_variant(
@@ -129,6 +147,13 @@ class Runner:
         )
         for parameters in params:
             study.enqueue_trial(parameters)
+        # Each enqueued trial is tagged with its place in the draw, which pairs it with the
+        # other variant's trial of the same parameters.
+        storage = optuna.storages.get_storage(self.storage)
+        study_id = storage.get_study_id_from_name(study_name)
+        for index, trial in enumerate(study.get_trials(deepcopy=False)):
+            trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+            storage.set_trial_system_attr(trial_id, INDEX_ATTRIBUTE, index)
         spec = {
             "mode": "run",
             "storage": self.storage,
@@ -144,7 +169,7 @@ class Runner:
         result.timed_out = any(o.get("timed_out") for o in outcomes)
         errors = [o["error"] for o in outcomes if o.get("error")]
         result.error = errors[0] if errors else None
-        result.trials = _read_back(study_name, self.storage, params)
+        result.trials = _read_back(study_name, self.storage)
         return result
 
     def _workers(
@@ -256,25 +281,25 @@ def _read_result(path: Path) -> dict[str, Any]:
         return {"error": "the worker died" + (f": {tail[0]}" if tail else "")}
 
 
-def _read_back(study_name: str, storage: str, params: list[dict[str, Any]]) -> list[TrialResult]:
+def _read_back(study_name: str, storage: str) -> list[TrialResult]:
     import optuna
 
     study = optuna.load_study(study_name=study_name, storage=storage)
-    unused = list(range(len(params)))
     trials = []
     for trial in study.get_trials(deepcopy=False):
-        fixed = trial.system_attrs.get("fixed_params")
-        index = next((i for i in unused if params[i] == fixed), None)
-        if index is not None:
-            unused.remove(index)
+        if trial.system_attrs.get(SURPLUS_ATTRIBUTE):
+            continue
         trials.append(
             TrialResult(
-                index=index,
+                index=trial.system_attrs.get(INDEX_ATTRIBUTE),
                 number=trial.number,
                 state=trial.state.name,
                 value=trial.value if trial.state.name == "COMPLETE" else None,
                 passes=trial.system_attrs.get(PASSES_ATTRIBUTE),
                 steps_reported=len(trial.intermediate_values),
+                last_step=max(trial.intermediate_values, default=None),
+                user_attrs=dict(trial.user_attrs),
+                worker=trial.system_attrs.get(WORKER_ATTRIBUTE),
                 attributes=trial.system_attrs.get(ATTRIBUTES_ATTRIBUTE, {}),
             )
         )

@@ -110,11 +110,29 @@ def _keeps(original: VariantResult, fixed: VariantResult, codes: str) -> Claim:
     original_kept, original_pruned = kept_counts(original, per_pass)
     fixed_kept, fixed_pruned = kept_counts(fixed, per_pass)
     proven = fixed_pruned > 0 and fixed_kept == fixed_pruned and original_kept < original_pruned
-    return Claim(
-        f"keeps the last pass's values ({codes})",
-        proven,
+    detail = (
         f"{fixed_kept} of {fixed_pruned} pruned trial(s) hold the values of the pass they were "
-        f"pruned in (original: {original_kept} of {original_pruned})",
+        f"pruned in (original: {original_kept} of {original_pruned})"
+    )
+    if any(not key.startswith(STUDY_ATTRIBUTE_PREFIX) for key in per_pass):
+        differing = _stored_values_differ(original, fixed, per_pass)
+        detail += (
+            f"; {differing} trial(s) pruned at the same step in both variants store other "
+            "values in the original"
+        )
+    return Claim(f"keeps the last pass's values ({codes})", proven, detail)
+
+
+def _stored_values_differ(original: VariantResult, fixed: VariantResult, per_pass: set[str]) -> int:
+    """Trials pruned at the same step in both variants whose stored per-pass trial
+    attributes differ: the same training, so a difference is a value the original lost."""
+    keys = [key for key in per_pass if not key.startswith(STUDY_ATTRIBUTE_PREFIX)]
+    return sum(
+        1
+        for o, f in _paired(original, fixed)
+        if o.state == f.state == "PRUNED"
+        and o.last_step == f.last_step
+        and any(o.user_attrs.get(key) != f.user_attrs.get(key) for key in keys)
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import sys
 import time
 import traceback
@@ -23,6 +22,9 @@ from typing import Any
 
 from optuna_lint.verify import probe
 
+INDEX_ATTRIBUTE = "optuna_lint:index"  # the trial's place in the draw, set by the parent
+SURPLUS_ATTRIBUTE = "optuna_lint:surplus"  # a trial a worker started when none was left
+WORKER_ATTRIBUTE = "optuna_lint:worker"  # which worker process ran the trial
 PASSES_ATTRIBUTE = "optuna_lint:passes"
 ATTRIBUTES_ATTRIBUTE = "optuna_lint:attributes"
 STUDY_ATTRIBUTE_PREFIX = "study:"
@@ -37,6 +39,10 @@ PRESET_PRUNERS = {
     "wilcoxon": "WilcoxonPruner()",
     "nop": "NopPruner()",
 }
+
+
+class SurplusTrial(Exception):
+    """Raised in a trial that is not one of the enqueued parameter sets."""
 
 
 def main(spec_path: str) -> int:
@@ -121,26 +127,28 @@ def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> No
     )
 
     def counted(trial: optuna.Trial) -> Any:
+        storage, trial_id = trial.storage, trial._trial_id
+        if INDEX_ATTRIBUTE not in storage.get_trial(trial_id).system_attrs:
+            # Another worker took the last enqueued trial first; this one is not compared.
+            storage.set_trial_system_attr(trial_id, SURPLUS_ATTRIBUTE, True)
+            raise SurplusTrial
+        storage.set_trial_system_attr(trial_id, WORKER_ATTRIBUTE, spec["worker_index"])
         probe.begin_trial()
         try:
             return objective(trial)
         finally:
             record = probe.end_trial()
             if record is not None:
-                storage, trial_id = trial.storage, trial._trial_id
                 storage.set_trial_system_attr(trial_id, PASSES_ATTRIBUTE, record.passes)
                 storage.set_trial_system_attr(trial_id, ATTRIBUTES_ATTRIBUTE, record.attributes)
 
-    total = spec["trials"]
-    study.optimize(
-        counted,
-        n_trials=math.ceil(total / spec["workers"]),
-        # Trials another worker already ran count too: the study stops at `total` in all.
-        callbacks=[optuna.study.MaxTrialsCallback(total, states=None)],
+    waiting = (optuna.trial.TrialState.WAITING,)
+    # One trial at a time while enqueued ones are left, so that the workers together run
+    # exactly the drawn parameter sets and the sampler never proposes its own.
+    while study.get_trials(deepcopy=False, states=waiting):
         # A trial that raises is stored as FAIL and the run goes on, so both variants run
         # every trial and can be compared trial by trial.
-        catch=(Exception,),
-    )
+        study.optimize(counted, n_trials=1, catch=(Exception,))
 
 
 def _pruner(spec: dict[str, Any], module: Any, optuna: Any) -> Any:

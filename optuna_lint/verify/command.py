@@ -1,0 +1,172 @@
+"""The `optuna-lint verify` command line: plan, say what will run, run, judge, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from optuna_lint.verify.plan import TargetError, plan_targets
+from optuna_lint.verify.report import describe_plans, json_report, table
+from optuna_lint.verify.runner import Runner, RunOptions
+from optuna_lint.verify.verdict import DEFAULT_TOLERANCE, ERROR, NOT_PROVEN, judge
+from optuna_lint.verify.worker import PRESET_PRUNERS
+
+EXIT_PROVEN, EXIT_NOT_PROVEN, EXIT_ERROR = 0, 1, 2
+
+EPILOG = """\
+verify runs the code it is given: each objective, original and fixed, in subprocesses, on
+copies in a temporary directory. Your files are never written.
+
+examples:
+  optuna-lint verify                         the bundled fixtures
+  optuna-lint verify tune.py                 every objective a study runs in tune.py
+  optuna-lint verify tune.py:objective       one objective
+  optuna-lint verify tune.py --pruner median --trials 30
+
+exit status: 0 every change proven, 1 some change not proven, 2 an error
+"""
+
+
+def main(arguments: Sequence[str]) -> int:
+    options = _parser().parse_args(list(arguments))
+    try:
+        import optuna
+        import torch
+    except ImportError as error:
+        print(
+            f"optuna-lint: error: verify needs optuna and torch ({error}); "
+            "install them with: pip install 'optuna-lint[verify]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    if options.device == "cuda" and not torch.cuda.is_available():
+        print("optuna-lint: error: --device cuda, but torch sees no CUDA device", file=sys.stderr)
+        return EXIT_ERROR
+    if options.trials < 1 or options.workers < 1 or options.timeout <= 0:
+        print(
+            "optuna-lint: error: --trials and --workers take a positive whole number, "
+            "--timeout a positive number of seconds",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+    try:
+        plans = plan_targets(options.targets, options.direction, options.pruner)
+    except TargetError as error:
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+    # It says what it will run before it runs anything: on stderr, so that JSON on stdout stays
+    # a document of its own.
+    print(describe_plans(plans, options), file=sys.stderr, flush=True)
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    run_options = RunOptions(
+        trials=options.trials,
+        seed=options.seed,
+        timeout=options.timeout,
+        device=options.device,
+        storage=options.storage,
+        workers=options.workers,
+        pruner_preset=options.pruner,
+    )
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="optuna-lint-verify-") as workspace:
+        runner = Runner(run_options, Path(workspace))
+        for index, plan in enumerate(plans):
+            runs.append(runner.run(plan, index, progress=_progress_factory()))
+    verdicts = [judge(run, options.tolerance) for run in runs]
+
+    if options.output_format == "json":
+        output = json_report(runs, verdicts, run_options, options.tolerance)
+    else:
+        output = table(runs, verdicts)
+    if options.output_file:
+        try:
+            Path(options.output_file).write_text(output + "\n", encoding="utf-8")
+        except OSError as error:
+            print(
+                f"optuna-lint: error: {options.output_file}: cannot write the report: "
+                f"{error.strerror or error}",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+    else:
+        print(output)
+
+    outcomes = {verdict.outcome for verdict in verdicts}
+    if ERROR in outcomes:
+        return EXIT_ERROR
+    if NOT_PROVEN in outcomes:
+        return EXIT_NOT_PROVEN
+    return EXIT_PROVEN
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="optuna-lint verify",
+        usage="optuna-lint verify [options] [TARGET ...]",
+        description="Run objectives, original and fixed, in real Optuna studies and show what "
+        "the fixes change: trials pruned, epochs trained, values kept.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "targets",
+        nargs="*",
+        metavar="TARGET",
+        help="a folder of objectives, a module, or module.py:objective "
+        "(default: the bundled fixtures)",
+    )
+    parser.add_argument(
+        "--pruner",
+        choices=sorted(PRESET_PRUNERS),
+        help="run both variants with this pruner instead of the one the study is given",
+    )
+    parser.add_argument(
+        "--direction",
+        choices=("minimize", "maximize"),
+        help="the study's direction when the linter cannot read it",
+    )
+    parser.add_argument("--trials", type=int, default=12, help="trials per variant (default: 12)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the parameter draw")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="time limit of each subprocess (default: 600)",
+    )
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument(
+        "--storage",
+        metavar="URL",
+        help="an Optuna storage URL for the studies (default: SQLite in a temporary directory)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes sharing each study"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help=f"relative difference allowed between best values (default: {DEFAULT_TOLERANCE})",
+    )
+    parser.add_argument("--output-format", choices=("table", "json"), default="table")
+    parser.add_argument("--output-file", metavar="PATH", help="write the report there")
+    return parser
+
+
+def _progress_factory():
+    """A function making a progress bar for a variant's trials, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    def make(description: str, total: int):
+        return tqdm(total=total, desc=description, leave=False, file=sys.stderr, unit="trial")
+
+    return make

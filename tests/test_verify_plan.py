@@ -1,0 +1,218 @@
+"""`verify` without running anything: what it plans for each target, how it marks the
+training loop, and how it judges measured results."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from optuna_lint.verify.command import main
+from optuna_lint.verify.plan import ObjectivePlan, plan_targets
+from optuna_lint.verify.runner import ObjectiveRun, TrialResult, VariantResult
+from optuna_lint.verify.training_loop import PROBE_CALL, instrument
+from optuna_lint.verify.verdict import ERROR, NOT_PROVEN, NOTHING_TO_PROVE, PROVEN, judge
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CASES = Path(__file__).parent / "verify_cases"
+MEDIAN = "optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)"
+
+
+def test_each_fixture_is_planned_with_its_codes_pruner_and_training_loop() -> None:
+    planned = {
+        plan.module.name: (
+            plan.objective,
+            plan.codes,
+            plan.skipped,
+            plan.original and plan.original.pruner_expression,
+            plan.fixed and plan.fixed.pruner_expression,
+            plan.original and plan.original.loop_row,
+        )
+        for plan in plan_targets([str(FIXTURES)], None, None)
+    }
+    assert planned == {
+        "broad_except_swallows_prune.py": ("objective", ("OPL107",), None, MEDIAN, MEDIAN, 67),
+        "clean_helper.py": ("objective", (), "nothing to prove: no finding", None, None, None),
+        "clean_median.py": ("objective", (), "nothing to prove: no finding", None, None, None),
+        "clean_no_pruner.py": ("objective", (), "nothing to prove: no finding", None, None, None),
+        "hyperband_never_reports.py": (
+            "objective",
+            ("OPL101",),
+            None,
+            "optuna.pruners.HyperbandPruner(min_resource=1, max_resource=N_EPOCHS)",
+            "optuna.pruners.HyperbandPruner(min_resource=1, max_resource=N_EPOCHS)",
+            76,
+        ),
+        "median_check_result_unused.py": ("objective", ("OPL105",), None, MEDIAN, MEDIAN, 62),
+        "median_check_without_report.py": ("objective", ("OPL102",), None, MEDIAN, MEDIAN, 62),
+        "median_identity_check.py": ("objective", ("OPL112",), None, MEDIAN, MEDIAN, 62),
+        "median_logs_after_check.py": ("objective", ("OPL202",), None, MEDIAN, MEDIAN, 62),
+        "median_never_checks.py": ("objective", ("OPL103",), None, MEDIAN, MEDIAN, 62),
+        # The fix changes the study's pruner: each variant runs its own.
+        "median_pruner_class_not_instance.py": (
+            "objective",
+            ("OPL306",),
+            None,
+            "optuna.pruners.MedianPruner",
+            "optuna.pruners.MedianPruner()",
+            62,
+        ),
+        "median_returns_on_prune.py": ("objective", ("OPL104",), None, MEDIAN, MEDIAN, 62),
+        "median_returns_pruned_exception.py": ("objective", ("OPL109",), None, MEDIAN, MEDIAN, 62),
+        "regression_user_attrs.py": ("objective", ("OPL201",), None, MEDIAN, MEDIAN, 51),
+    }
+
+
+def _copy(folder: Path, *paths: Path) -> Path:
+    """Copies in a folder of their own, so that linting them reads no other project."""
+    for path in paths:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_a_hand_corrected_file_beside_a_module_is_its_fixed_variant(tmp_path: Path) -> None:
+    cases = CASES / "not_proven"
+    folder = _copy(tmp_path, *sorted(cases.glob("*.py")))
+    (plan,) = plan_targets([str(folder / "broken_by_hand.py")], None, None)
+    assert plan.hand_fixed == folder / "broken_by_hand_fixed.py"
+    assert plan.codes == ("OPL103",)
+    assert plan.fixed.text.count("raise RuntimeError") == 1
+    # The hand-corrected file is not a target of its own in a folder.
+    planned = plan_targets([str(folder)], None, None)
+    assert [p.module.name for p in planned] == ["broken_by_hand.py", "constant_metric.py"]
+
+
+def test_one_objective_of_a_module_can_be_named(tmp_path: Path) -> None:
+    path = _copy(tmp_path, FIXTURES / "median_never_checks.py") / "median_never_checks.py"
+    (plan,) = plan_targets([f"{path}:objective"], None, None)
+    assert (plan.objective, plan.codes, plan.skipped) == ("objective", ("OPL103",), None)
+    (missing,) = plan_targets([f"{path}:train"], None, None)
+    assert missing.skipped == "error: median_never_checks.py has no module-level function `train`"
+
+
+def test_a_module_without_a_study_has_nothing_to_prove(tmp_path: Path) -> None:
+    path = tmp_path / "helpers.py"
+    path.write_text("def add(a, b):\n    return a + b\n")
+    (plan,) = plan_targets([str(path)], None, None)
+    assert plan.skipped == "nothing to prove: no objective a study runs"
+
+
+def test_the_probe_goes_first_in_the_loop_around_the_report() -> None:
+    source = textwrap.dedent(
+        """\
+        def objective(trial):
+            for fold in range(2):
+                pass
+            for epoch in range(3):
+                # train
+                loss = 1.0 / (epoch + 1)
+                trial.report(loss, epoch)
+            return loss
+        """
+    )
+    instrumented = instrument(source, "objective")
+    assert instrumented.loop_row == 4
+    # The first statement's comment stays on top of it.
+    assert instrumented.text == source.replace(
+        "        loss = 1.0 / (epoch + 1)\n",
+        f"        {PROBE_CALL}\n        loss = 1.0 / (epoch + 1)\n",
+    )
+
+
+def test_without_a_loop_the_text_is_unchanged() -> None:
+    source = "def objective(trial):\n    return trial.suggest_float('x', 0, 1)\n"
+    assert instrument(source, "objective").text == source
+    assert instrument(source, "objective").loop_row is None
+
+
+def _trial(index: int, state: str, passes: int, **attributes: list[int]) -> TrialResult:
+    return TrialResult(
+        index=index,
+        number=index,
+        state=state,
+        value=1.0 + index if state == "COMPLETE" else None,
+        passes=passes,
+        steps_reported=passes,
+        last_step=passes - 1,
+        user_attrs={},
+        worker=0,
+        attributes=dict(attributes),
+    )
+
+
+def _run(codes: tuple[str, ...], original: list[TrialResult], fixed: list[TrialResult]):
+    run = ObjectiveRun(ObjectivePlan(Path("tune.py"), "objective", codes=codes))
+    run.variants = {"original": VariantResult(original), "fixed": VariantResult(fixed)}
+    return run
+
+
+def test_pruning_enabled_is_proven_by_a_trial_pruned_only_after_the_fix() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "COMPLETE", 5)]
+    fixed = [_trial(0, "COMPLETE", 5), _trial(1, "PRUNED", 2)]
+    verdict = judge(_run(("OPL103",), original, fixed), 0.05)
+    assert verdict.outcome == PROVEN
+    assert [(c.what, c.proven, c.detail) for c in verdict.claims] == [
+        (
+            "enables pruning (OPL103)",
+            True,
+            "1 trial(s) pruned that the original did not prune (pruned: 0 -> 1)",
+        ),
+        ("no new failures", True, "0 trial(s) failed that did not fail before (failed: 0 -> 0)"),
+        ("best value", True, "1 -> 1 (within the tolerance of 5%)"),
+    ]
+
+
+def test_a_fix_that_prunes_nothing_or_fails_trials_is_not_proven() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "COMPLETE", 5)]
+    unchanged = judge(_run(("OPL101",), original, list(original)), 0.05)
+    assert unchanged.outcome == NOT_PROVEN
+    assert [c.proven for c in unchanged.claims] == [False, True, True]
+
+    failing = judge(_run(("OPL103",), original, [original[0], _trial(1, "FAIL", 2)]), 0.05)
+    assert failing.outcome == NOT_PROVEN
+    assert failing.claims[1].detail == (
+        "1 trial(s) failed that did not fail before (failed: 0 -> 1)"
+    )
+
+
+def test_a_best_value_outside_the_tolerance_is_not_proven() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "PRUNED", 2)]
+    fixed = [_trial(0, "PRUNED", 2), _trial(1, "COMPLETE", 5)]
+    verdict = judge(_run(("OPL112",), original, fixed), 0.05)
+    assert verdict.claims[0].proven  # the decision changed on both trials
+    assert verdict.claims[-1].detail == "1 -> 2 (outside the tolerance of 5%)"
+    assert verdict.outcome == NOT_PROVEN
+
+
+def test_kept_values_are_proven_when_every_pruned_trial_set_them_in_its_last_pass() -> None:
+    # [pass it was last set in, times set]: the original's pruned trial last set it a pass early.
+    original = [_trial(0, "COMPLETE", 5, val=[5, 5]), _trial(1, "PRUNED", 3, val=[2, 2])]
+    fixed = [_trial(0, "COMPLETE", 5, val=[5, 5]), _trial(1, "PRUNED", 3, val=[3, 3])]
+    verdict = judge(_run(("OPL201",), original, fixed), 0.05)
+    assert verdict.outcome == PROVEN
+    assert verdict.claims[0].detail.startswith(
+        "1 of 1 pruned trial(s) hold the values of the pass they were pruned in (original: 0 of 1)"
+    )
+    stale = judge(_run(("OPL201",), original, original), 0.05)
+    assert stale.outcome == NOT_PROVEN
+
+
+def test_skipped_plans_are_nothing_to_prove_or_errors(tmp_path: Path) -> None:
+    path = _copy(tmp_path, FIXTURES / "clean_median.py") / "clean_median.py"
+    (clean,) = plan_targets([str(path)], None, None)
+    assert judge(ObjectiveRun(clean), 0.05).outcome == NOTHING_TO_PROVE
+    (missing,) = plan_targets([f"{path}:nope"], None, None)
+    verdict = judge(ObjectiveRun(missing), 0.05)
+    assert (verdict.outcome, verdict.reason) == (
+        ERROR,
+        "clean_median.py has no module-level function `nope`",
+    )
+
+
+def test_a_missing_target_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main([str(tmp_path / "absent.py")]) == 2
+    assert capsys.readouterr().err == (
+        f"optuna-lint: error: {tmp_path / 'absent.py'}: no such file or folder\n"
+    )

@@ -1,0 +1,243 @@
+"""`verify` end to end: real studies in worker subprocesses, read back from real storages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+optuna = pytest.importorskip("optuna")
+pytest.importorskip("torch")
+
+from optuna_lint.verify.command import main  # noqa: E402
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+CASES = Path(__file__).parent / "verify_cases"
+pytestmark = pytest.mark.slow
+
+
+def _verify(capsys: pytest.CaptureFixture, *arguments: str) -> tuple[int, dict]:
+    status = main([*arguments, "--output-format", "json", "--device", "cpu"])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def _stored_trials(storage: str, study_name: str) -> list:
+    return optuna.load_study(study_name=study_name, storage=storage).get_trials()
+
+
+def test_fixed_fixtures_prune_and_keep_the_values_of_the_step_they_were_pruned_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    status, report = _verify(
+        capsys,
+        str(FIXTURES / "median_never_checks.py"),
+        str(FIXTURES / "regression_user_attrs.py"),
+        "--trials",
+        "10",
+        "--storage",
+        storage,
+    )
+    assert status == 0
+    assert report["summary"] == {"proven": 2}
+    never_checks, user_attrs = report["objectives"]
+
+    # OPL103: without a check every trial trains all 15 epochs; the fixed objective stops some.
+    assert (never_checks["codes_fixed"], never_checks["verdict"]) == (["OPL103"], "proven")
+    original, fixed = never_checks["variants"]["original"], never_checks["variants"]["fixed"]
+    assert (original["trials"], original["complete"], original["pruned"]) == (10, 10, 0)
+    assert original["epochs"] == 10 * 15
+    assert fixed["trials"] == 10 and fixed["pruned"] >= 1 and fixed["fail"] == 0
+    assert fixed["epochs"] < original["epochs"]
+    assert never_checks["epochs_saved"] == original["epochs"] - fixed["epochs"]
+    # The counted passes are the epochs each trial reported, as the storage holds them.
+    stored = _stored_trials(storage, fixed["study_name"])
+    assert fixed["epochs"] == sum(len(trial.intermediate_values) for trial in stored)
+    assert sum(trial.state.name == "PRUNED" for trial in stored) == fixed["pruned"]
+
+    # OPL201: the same trials are pruned in both variants; only the fixed one's pruned trials
+    # hold the metrics of the epoch they were pruned at.
+    assert (user_attrs["codes_fixed"], user_attrs["verdict"]) == (["OPL201"], "proven")
+    for label, holds_last_epoch in (("original", False), ("fixed", True)):
+        study_name = user_attrs["variants"][label]["study_name"]
+        pruned = [t for t in _stored_trials(storage, study_name) if t.state.name == "PRUNED"]
+        assert pruned
+        for trial in pruned:
+            values = trial.intermediate_values
+            last = values[max(values)]
+            # The objective reports its validation MSE and stores it as `val_mse`.
+            holds = trial.user_attrs["val_mse"] == pytest.approx(last, rel=1e-5)
+            assert holds is holds_last_epoch
+            if not holds_last_epoch:
+                assert trial.user_attrs["val_mse"] == pytest.approx(
+                    values[max(values) - 1], rel=1e-5
+                )
+
+
+def test_fixes_that_prune_nothing_or_break_trials_are_not_proven(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "cases"
+    shutil.copytree(CASES / "not_proven", folder)
+    status, report = _verify(capsys, str(folder), "--trials", "8")
+    assert status == 1
+    assert report["summary"] == {"not proven": 2}
+    broken, constant = report["objectives"]
+
+    assert broken["fixed_by"] == str(folder / "broken_by_hand_fixed.py")
+    claims = {claim["what"]: claim["proven"] for claim in broken["claims"]}
+    assert claims["enables pruning (OPL103)"] is False
+    assert claims["no new failures"] is False
+    assert broken["variants"]["fixed"]["fail"] >= 1 and broken["variants"]["original"]["fail"] == 0
+
+    # The fixer reports the constant it found as the metric: the pruner never stops a trial.
+    assert constant["fixed_by"] == "fix" and constant["codes_fixed"] == ["OPL101"]
+    assert constant["variants"]["fixed"]["pruned"] == 0
+    assert constant["claims"][0]["what"] == "enables pruning (OPL101)"
+    assert constant["claims"][0]["proven"] is False
+
+
+def test_two_workers_share_one_sqlite_study(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(CASES / "quadratic_never_checks.py", folder)
+    storage = f"sqlite:///{tmp_path / 'shared.db'}"
+    status, report = _verify(
+        capsys, str(folder), "--trials", "10", "--workers", "2", "--storage", storage
+    )
+    (objective,) = report["objectives"]
+    assert objective["verdict"] == "proven", objective["claims"]
+    assert status == 0
+    for label in ("original", "fixed"):
+        variant = objective["variants"][label]
+        indexes = sorted(trial["index"] for trial in variant["trial_results"])
+        assert indexes == list(range(10))  # every drawn parameter set ran exactly once
+        assert {trial["worker"] for trial in variant["trial_results"]} == {0, 1}
+        # The study in the shared storage holds those trials (and any surplus ones marked so).
+        stored = _stored_trials(storage, variant["study_name"])
+        counted = [t for t in stored if not t.system_attrs.get("optuna_lint:surplus")]
+        assert len(counted) == 10
+
+
+def _postgres_tools() -> tuple[str, str] | None:
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    for folder in [*(str(c) for c in candidates), None]:
+        initdb = shutil.which("initdb", path=folder)
+        pg_ctl = shutil.which("pg_ctl", path=folder)
+        if initdb and pg_ctl:
+            return initdb, pg_ctl
+    return None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server of Debian's packages in a temporary folder, reached only through a
+    Unix socket there; skipped when the server or the Python driver is not installed."""
+    tools = _postgres_tools()
+    if tools is None:
+        pytest.skip("PostgreSQL's initdb and pg_ctl are not installed")
+    pytest.importorskip("psycopg")
+    initdb, pg_ctl = tools
+    base = Path(tempfile.mkdtemp(prefix="optuna-lint-postgres-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        shutil.chown(base, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, sockets = base / "data", base / "sockets"
+    try:
+        subprocess.run(
+            [*as_user, "mkdir", str(data), str(sockets)], check=True, capture_output=True
+        )
+        subprocess.run(
+            [*as_user, initdb, "-D", str(data), "-U", "postgres", "--auth=trust"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *as_user,
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(base / "server.log"),
+                "-o",
+                f"-k {sockets} -c listen_addresses=''",
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        yield f"postgresql+psycopg://postgres@/postgres?host={sockets}"
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True
+        )
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_studies_in_a_postgresql_storage(
+    tmp_path: Path, capsys: pytest.CaptureFixture, postgres_url: str
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(CASES / "quadratic_never_checks.py", folder)
+    status, report = _verify(
+        capsys, str(folder), "--trials", "8", "--workers", "2", "--storage", postgres_url
+    )
+    (objective,) = report["objectives"]
+    assert (status, objective["verdict"]) == (0, "proven")
+    fixed = objective["variants"]["fixed"]
+    stored = _stored_trials(postgres_url, fixed["study_name"])
+    pruned = [t for t in stored if t.state.name == "PRUNED"]
+    assert len(pruned) == fixed["pruned"] >= 1
+
+
+def test_the_table_says_what_runs_and_shows_both_variants(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(CASES / "quadratic_never_checks.py", folder)
+    status = main([str(folder), "--trials", "6", "--device", "cpu"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert captured.err.splitlines()[0].startswith(
+        "optuna-lint verify: running 1 objective(s), original and fixed, in subprocesses"
+    )
+    lines = captured.out.splitlines()
+    assert lines[0] == f"{folder / 'quadratic_never_checks.py'}:objective  [proven]  fixed: OPL103"
+    assert lines[1].split() == [
+        "variant", "trials", "complete", "pruned", "fail", "epochs", "time", "best"
+    ]  # fmt: skip
+    assert lines[2].split()[:7] == ["original", "6", "6", "0", "0", "30", *lines[2].split()[6:7]]
+    assert lines[3].split()[0:2] == ["fixed", "6"]
+    assert lines[-1] == "1 objective(s): 1 proven; device: cpu"
+
+
+def test_verify_without_optuna_says_what_to_install(tmp_path: Path) -> None:
+    # A Python whose `optuna` cannot be imported: a module of that name that raises.
+    blocker = tmp_path / "blocked"
+    blocker.mkdir()
+    (blocker / "optuna.py").write_text("raise ImportError('No module named optuna')\n")
+    environment = {**os.environ, "PYTHONPATH": f"{blocker}{os.pathsep}{os.getcwd()}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "optuna_lint", "verify"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "optuna-lint: error: verify needs optuna and torch (No module named optuna); "
+        "install them with: pip install 'optuna-lint[verify]'\n"
+    )
