@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 optuna = pytest.importorskip("optuna")
-pytest.importorskip("torch")
+torch = pytest.importorskip("torch")
 
 from optuna_lint.verify.command import main  # noqa: E402
 
@@ -23,8 +23,10 @@ CASES = Path(__file__).parent / "verify_cases"
 pytestmark = pytest.mark.slow
 
 
-def _verify(capsys: pytest.CaptureFixture, *arguments: str) -> tuple[int, dict]:
-    status = main([*arguments, "--output-format", "json", "--device", "cpu"])
+def _verify(
+    capsys: pytest.CaptureFixture, *arguments: str, device: str = "cpu"
+) -> tuple[int, dict]:
+    status = main([*arguments, "--output-format", "json", "--device", device])
     return status, json.loads(capsys.readouterr().out)
 
 
@@ -241,3 +243,15 @@ def test_verify_without_optuna_says_what_to_install(tmp_path: Path) -> None:
         "optuna-lint: error: verify needs optuna and torch (No module named optuna); "
         "install them with: pip install 'optuna-lint[verify]'\n"
     )
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="torch sees no CUDA device")
+def test_a_fixture_trains_on_the_gpu(capsys: pytest.CaptureFixture) -> None:
+    status, report = _verify(
+        capsys, str(FIXTURES / "median_never_checks.py"), "--trials", "8", device="cuda"
+    )
+    (objective,) = report["objectives"]
+    assert (status, objective["verdict"]) == (0, "proven")
+    for variant in objective["variants"].values():
+        assert variant["device"] == f"cuda ({torch.cuda.get_device_name(0)})"
