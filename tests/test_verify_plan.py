@@ -216,3 +216,16 @@ def test_a_missing_target_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
     assert capsys.readouterr().err == (
         f"optuna-lint: error: {tmp_path / 'absent.py'}: no such file or folder\n"
     )
+
+
+def test_an_objective_that_is_not_a_module_level_function_is_not_run(tmp_path: Path) -> None:
+    path = tmp_path / "tune.py"
+    path.write_text(
+        "import optuna\n\n"
+        "study = optuna.create_study(pruner=optuna.pruners.MedianPruner())\n"
+        "study.optimize(lambda t: t.suggest_float('y', 0, 1), n_trials=3)\n"
+    )
+    (plan,) = plan_targets([str(path)], None, None)
+    assert (
+        plan.skipped == "nothing to prove: verify runs module-level functions only, not <lambda#1>"
+    )

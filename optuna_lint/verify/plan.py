@@ -144,11 +144,19 @@ def _plan_module(
     objectives = {
         found.function.qualname: found
         for found in module.objectives
-        if "." not in found.function.qualname  # a module-level function the worker can get
+        # A module-level function, which the worker can get by its name.
+        if _IDENTIFIER.fullmatch(found.function.qualname)
     }
     names = [only] if only else sorted(objectives)
     if not names:
-        return [ObjectivePlan(path, "?", skipped="nothing to prove: no objective a study runs")]
+        others = sorted({found.function.qualname for found in module.objectives})
+        reason = (
+            "nothing to prove: no objective a study runs"
+            if not others
+            # The worker loads an objective by its name in the module.
+            else f"nothing to prove: verify runs module-level functions only, not {others[0]}"
+        )
+        return [ObjectivePlan(path, others[0] if others else "?", skipped=reason)]
 
     original_text, original_facts = module.text, module.facts
     original_codes = module.codes
