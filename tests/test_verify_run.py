@@ -203,12 +203,17 @@ def test_studies_in_a_postgresql_storage(
     assert len(pruned) == fixed["pruned"] >= 1
 
 
-def test_the_table_says_what_runs_and_shows_both_variants(
+def test_the_table_says_what_runs_and_shows_both_variants_of_a_latin_1_module(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
-    shutil.copy(CASES / "quadratic_never_checks.py", folder)
+    # In latin-1, as its declaration says: both variants are written out in it.
+    source = (
+        "# -*- coding: latin-1 -*-\n# Caf\u00e9 au lait\n"
+        + (CASES / "quadratic_never_checks.py").read_text()
+    )
+    (folder / "quadratic_never_checks.py").write_bytes(source.encode("latin-1"))
     status = main([str(folder), "--trials", "6", "--device", "cpu"])
     captured = capsys.readouterr()
     assert status == 0

@@ -53,6 +53,16 @@ def main(arguments: Sequence[str]) -> int:
         )
         return EXIT_ERROR
 
+    if options.storage is not None:
+        try:
+            optuna.storages.get_storage(options.storage)
+        except Exception as error:  # any driver's or SQLAlchemy's error: one line, and stop
+            print(
+                f"optuna-lint: error: --storage {options.storage}: cannot open it ({error})",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+
     try:
         plans = plan_targets(options.targets, options.direction, options.pruner)
     except TargetError as error:

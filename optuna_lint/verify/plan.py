@@ -17,6 +17,7 @@ from optuna_lint.engine import Linter
 from optuna_lint.facts import FileFacts, StudyFacts
 from optuna_lint.linking import Objective, ProjectModel
 from optuna_lint.settings import Settings
+from optuna_lint.source import SourceText
 from optuna_lint.verify.training_loop import instrument
 
 HAND_FIXED_SUFFIX = "_fixed"
@@ -32,6 +33,8 @@ class Variant:
     """One version of a module, instrumented, with how its study gets its pruner."""
 
     text: str
+    # How the text is written out: the encoding (and byte-order mark) of the file it came from.
+    source: SourceText
     loop_row: int | None  # the counted training loop; None when none was found
     pruner_expression: str | None  # None: the study's default pruner
     pruner_in_module: bool  # the expression reads the module's own names
@@ -89,7 +92,8 @@ def plan_targets(
     linter.lint(files)
     original_findings = {id(linted): list(linted.findings) for linted in files}
     model = linter.project_model(files)
-    original_texts = {id(linted): linted.source.text for linted in files if linted.source}
+    original_sources = {id(linted): linted.source for linted in files if linted.source}
+    original_texts = {key: source.text for key, source in original_sources.items()}
     original_facts = {id(linted): linted.facts for linted in files}
     linter.fix(files)
     by_path = {linted.path.resolve(): linted for linted in files if linted.path is not None}
@@ -105,6 +109,7 @@ def plan_targets(
         module = _LintedModule(
             path=path,
             text=original_texts[id(linted)],
+            source=original_sources[id(linted)],
             facts=facts,
             codes=Counter(finding.code for finding in original_findings[id(linted)]),
             fixed_text=linted.fixed_text,
@@ -122,6 +127,7 @@ class _LintedModule:
 
     path: Path
     text: str
+    source: SourceText
     facts: FileFacts
     codes: Counter[str]
     fixed_text: str | None  # None: the fixer changed nothing
@@ -165,11 +171,17 @@ def _plan_module(
         fixed_linter = Linter(Settings())
         (fixed_file,) = fixed_linter.load_paths([hand_fixed], Path.cwd())
         fixed_linter.lint([fixed_file])
-        fixed_text = fixed_file.source.text if fixed_file.source else ""
+        if fixed_file.source is None:
+            problem = fixed_file.problem.message if fixed_file.problem else "it was not read"
+            return [
+                ObjectivePlan(path, only or "?", skipped=f"error: {hand_fixed.name}: {problem}")
+            ]
+        fixed_text, fixed_source = fixed_file.source.text, fixed_file.source
         left = Counter(finding.code for finding in fixed_file.findings)
     else:
         hand_fixed = None
         fixed_text = module.fixed_text if module.fixed_text is not None else original_text
+        fixed_source = module.source
         left = module.fixed_codes
     codes = tuple(sorted(original_codes - left))
 
@@ -197,9 +209,15 @@ def _plan_module(
         plan.direction = direction or (study.direction if study else None) or "minimize"
         in_module = found is not None and found.study_path == found.path
         study_facts = module.model.facts(found.study_path) if found is not None else None
-        plan.original = _variant(original_text, original_facts, name, found, in_module, study_facts)
-        fixed_facts = Linter(Settings()).load_bytes(fixed_text.encode(), path.name).facts
-        plan.fixed = _variant(fixed_text, fixed_facts, name, found, in_module, study_facts)
+        plan.original = _variant(
+            original_text, module.source, original_facts, name, found, in_module, study_facts
+        )
+        fixed_facts = (
+            Linter(Settings()).load_bytes(fixed_source.encode(fixed_text), path.name).facts
+        )
+        plan.fixed = _variant(
+            fixed_text, fixed_source, fixed_facts, name, found, in_module, study_facts
+        )
         if pruner_preset is not None:
             plan.notes.append(f"pruner: {pruner_preset} (--pruner)")
         if plan.original.loop_row is None:
@@ -213,6 +231,7 @@ def _module_functions(facts: FileFacts) -> set[str]:
 
 def _variant(
     text: str,
+    source: SourceText,
     facts: FileFacts | None,
     objective: str,
     found: Objective | None,
@@ -230,7 +249,7 @@ def _variant(
             # The study of the module that runs the objective, as written there.
             study_text = _read(Path(found.study_path))
             expression = _pruner_expression(found.study, study_facts, study_text)
-    return Variant(instrumented.text, instrumented.loop_row, expression, in_module)
+    return Variant(instrumented.text, source, instrumented.loop_row, expression, in_module)
 
 
 def _read(path: Path) -> str | None:

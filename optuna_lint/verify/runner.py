@@ -109,12 +109,26 @@ class Runner:
             variant: Variant = getattr(plan, label)
             paths[label] = folder / label / plan.module.name
             paths[label].parent.mkdir(parents=True)
-            paths[label].write_text(variant.text, encoding="utf-8")
+            paths[label].write_bytes(variant.source.encode(variant.text))
 
+        try:
+            self._run_both(plan, paths, folder, result, progress)
+        except Exception as error:  # the storage went away, the disk filled: this objective only
+            result.error = f"the run stopped: {type(error).__name__}: {error}"
+        return result
+
+    def _run_both(
+        self,
+        plan: ObjectivePlan,
+        paths: dict[str, Path],
+        folder: Path,
+        result: ObjectiveRun,
+        progress: Any,
+    ) -> None:
         drawn = self._worker(plan, paths["original"], folder / "draw", {"mode": "draw"})
         if drawn.get("error"):
             result.error = f"drawing the parameters failed: {drawn['error']}"
-            return result
+            return
         result.params = drawn["params"]
 
         for label in VARIANTS:
@@ -127,7 +141,6 @@ class Runner:
             finally:
                 if bar is not None:
                     bar.close()
-        return result
 
     def _run_variant(
         self,
