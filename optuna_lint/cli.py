@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import logging
 import os
 import sys
@@ -11,7 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from optuna_lint import __version__
+from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
+from optuna_lint.exclusion import Exclusion
 from optuna_lint.findings import Finding
 from optuna_lint.reporting import OUTPUT_FORMATS, concise_line, json_report, summary_line
 from optuna_lint.rule_docs import rule_page
@@ -22,7 +25,7 @@ from optuna_lint.source import write_atomically
 logger = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "verify", "rule", "rules", "config", "server")
-_NOT_YET = ("config", "server")
+_NOT_YET = ("server",)
 
 EPILOG = """\
 examples:
@@ -64,6 +67,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _show_rule(arguments)
     if command == "rules":
         return _list_rules()
+    if command == "config":
+        return _show_config(arguments)
     if command == "verify":
         # Imported here: the checker's own commands never load the code that runs objectives.
         from optuna_lint.verify.command import main as verify
@@ -94,7 +99,19 @@ def _parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="print the diff --fix would make; write nothing"
     )
     parser.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes")
+    parser.add_argument(
+        "--extend-select", metavar="CODES", help="codes or prefixes to add to the selection"
+    )
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes")
+    parser.add_argument(
+        "--config", metavar="PATH", help="use this configuration file for every file"
+    )
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="leave out excluded files even when they are named (for pre-commit)",
+    )
     parser.add_argument(
         "--output-format", choices=OUTPUT_FORMATS, default="concise", help="default: concise"
     )
@@ -114,7 +131,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-file-size",
         type=int,
-        default=DEFAULT_MAX_FILE_SIZE,
         metavar="BYTES",
         help=f"skip larger files with OPL002 (default: {DEFAULT_MAX_FILE_SIZE})",
     )
@@ -125,10 +141,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _codes(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
-    if value is None:
-        return default
+def _codes(value: str) -> tuple[str, ...]:
     return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def _overrides(options: argparse.Namespace) -> dict[str, object]:
+    """The configuration keys the command line sets; they win over every file's own."""
+    overrides: dict[str, object] = {}
+    if options.select is not None:
+        overrides["select"] = _codes(options.select)
+    if options.extend_select is not None:
+        overrides["extend-select"] = _codes(options.extend_select)
+    if options.ignore is not None:
+        overrides["ignore"] = _codes(options.ignore)
+    if options.unsafe_fixes:
+        overrides["unsafe-fixes"] = True
+    if options.assume_default_pruner:
+        overrides["assume-default-pruner"] = True
+    if options.metric_sink:
+        overrides["metric-sinks"] = tuple(options.metric_sink)
+    if options.max_file_size is not None:
+        overrides["max-file-size"] = options.max_file_size
+    return overrides
 
 
 def _check(arguments: list[str]) -> int:
@@ -137,14 +171,24 @@ def _check(arguments: list[str]) -> int:
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="optuna-lint: %(message)s",
     )
-    settings = Settings(
-        select=_codes(options.select, ("OPL",)),
-        ignore=_codes(options.ignore, ()),
-        unsafe_fixes=options.unsafe_fixes,
-        assume_default_pruner=options.assume_default_pruner,
-        metric_sinks=tuple(options.metric_sink),
-        max_file_size=options.max_file_size,
-    )
+    overrides = _overrides(options)
+    try:
+        configurations = ConfigurationFinder(
+            Path(options.config) if options.config else None, isolated=options.isolated
+        )
+        here = configurations.for_directory(Path.cwd())
+    except ConfigError as error:
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    options.fix = options.fix or bool(here.get("fix", False))
+    settings = here.settings_for(None, overrides)
+    per_file: dict[Path, Settings] = {}
+
+    def settings_for(path: Path) -> Settings:
+        if path not in per_file:
+            per_file[path] = configurations.for_file(path).settings_for(path.absolute(), overrides)
+        return per_file[path]
+
     errors: list[str] = []
     working_directory = Path.cwd()
 
@@ -156,8 +200,18 @@ def _check(arguments: list[str]) -> int:
         else:
             errors.append(f"{path}: no such file or directory")
 
-    linter = Linter(settings)
-    files = linter.load_paths(existing, working_directory)
+    linter = Linter(
+        settings,
+        settings_for,
+        Exclusion(configurations),
+        force_exclude=options.force_exclude,
+    )
+    try:
+        files = linter.load_paths(existing, working_directory)
+    except ConfigError as error:
+        # A configuration file met on the way (a folder's own) is broken.
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     originals = {linted.display_path: linted.source.text for linted in files if linted.source}
 
     if options.fix or options.diff:
@@ -185,8 +239,11 @@ def _check(arguments: list[str]) -> int:
         texts = {linted.display_path: linted.source.text for linted in files if linted.source}
         print(json_report(findings, texts))
     elif not options.diff:
+        unsafe_fixes = {
+            linted.display_path: linter.file_settings(linted.path).unsafe_fixes for linted in files
+        }
         for finding in findings:
-            print(concise_line(finding, settings.unsafe_fixes))
+            print(concise_line(finding, unsafe_fixes.get(finding.filename, settings.unsafe_fixes)))
         if not options.quiet:
             print(summary_line(findings, fixed if options.fix else 0, settings.unsafe_fixes))
 
@@ -238,6 +295,63 @@ def _unified_diff(linted: LintedFile, original: str) -> str:
         tofile=f"b/{linted.display_path}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _show_config(arguments: list[str]) -> int:
+    """`optuna-lint config [PATH]`: the configuration file that applies to a path and the
+    settings a file there is linted with."""
+    parser = argparse.ArgumentParser(
+        prog="optuna-lint config", description="Show the effective settings for a path."
+    )
+    parser.add_argument("path", nargs="?", default=".", help="a file or folder (default: .)")
+    parser.add_argument("--config", metavar="PATH", help="this configuration file instead")
+    parser.add_argument("--isolated", action="store_true", help="no configuration file")
+    options = parser.parse_args(arguments)
+    path = Path(options.path)
+    if not path.exists():
+        print(f"optuna-lint: error: {path}: no such file or directory", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        configurations = ConfigurationFinder(
+            Path(options.config) if options.config else None, isolated=options.isolated
+        )
+        configuration = (
+            configurations.for_directory(path) if path.is_dir() else configurations.for_file(path)
+        )
+    except ConfigError as error:
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    settings = configuration.settings_for(None if path.is_dir() else path.absolute(), {})
+    print(f"# configuration file: {configuration.path or 'none (the defaults)'}")
+    shown = {
+        "select": settings.select,
+        "ignore": settings.ignore,
+        **{
+            key: configuration.values[key]
+            for key in ("exclude", "extend-exclude", "per-file-ignores")
+            if key in configuration.values
+        },
+        "respect-gitignore": configuration.respect_gitignore,
+        "assume-default-pruner": settings.assume_default_pruner,
+        "metric-sinks": settings.metric_sinks,
+        "fix": bool(configuration.get("fix", False)),
+        "unsafe-fixes": settings.unsafe_fixes,
+        "max-file-size": settings.max_file_size,
+    }
+    for key, value in shown.items():
+        print(f"{key} = {_toml_value(key, value)}")
+    return EXIT_CLEAN
+
+
+def _toml_value(key: str, value: object) -> str:
+    if key == "per-file-ignores":
+        pairs = ", ".join(f"{json.dumps(glob)} = {_toml_value('', codes)}" for glob, codes in value)
+        return "{ " + pairs + " }" if pairs else "{}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(json.dumps(item) for item in value) + "]"
+    return json.dumps(value)
 
 
 def _show_rule(arguments: list[str]) -> int:

@@ -5,30 +5,53 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-SKIPPED_DIRECTORIES = frozenset(
-    {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv"}
-)
+from typing import Protocol
 
 
 class MissingPath(Exception):
     """A path named on the command line does not exist."""
 
 
-def python_files_by_origin(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
+class Excluder(Protocol):
+    def excludes(self, path: Path, is_directory: bool) -> bool: ...
+
+    def excludes_named(self, path: Path) -> bool: ...
+
+
+class DefaultExclusion:
+    """Without a configuration: hidden folders and the usual build and package folders."""
+
+    def excludes(self, path: Path, is_directory: bool) -> bool:
+        return is_directory and (path.name.startswith(".") or path.name in SKIPPED_DIRECTORIES)
+
+    def excludes_named(self, path: Path) -> bool:
+        return False
+
+
+SKIPPED_DIRECTORIES = frozenset(
+    {"__pycache__", "build", "dist", "node_modules", "site-packages", "venv"}
+)
+
+
+def python_files_by_origin(
+    paths: list[Path], exclusion: Excluder | None = None, force_exclude: bool = False
+) -> Iterator[tuple[Path, Path]]:
     """Files named directly, and `*.py` files under named directories, each once, in order,
     with the named path each was found under.
 
-    Hidden directories, virtual environments (a directory holding `pyvenv.cfg`), `__pycache__`,
-    `build`, `dist` and `node_modules` are skipped. Symbolic links to directories are not
-    followed, so a link loop cannot trap the walk.
+    Under a named directory, what `exclusion` excludes is skipped (by default hidden
+    directories, `__pycache__`, `build`, `dist` and `node_modules`), and so are virtual
+    environments (a directory holding `pyvenv.cfg`). A file named directly is linted even when
+    excluded, unless `force_exclude` is set. Symbolic links to directories are not followed, so
+    a link loop cannot trap the walk.
     """
+    exclusion = exclusion or DefaultExclusion()
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found = walk_python_files(path)
+            found = walk_python_files(path, exclusion)
         elif path.exists() or path.is_symlink():
-            found = iter([path])
+            found = iter([] if force_exclude and exclusion.excludes_named(path) else [path])
         else:
             raise MissingPath(str(path))
         for file in found:
@@ -37,18 +60,18 @@ def python_files_by_origin(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
                 yield file, path
 
 
-def walk_python_files(directory: Path) -> Iterator[Path]:
-    """The `*.py` files under a directory, in a stable order, skipping the folders above."""
+def walk_python_files(directory: Path, exclusion: Excluder | None = None) -> Iterator[Path]:
+    """The `*.py` files under a directory, in a stable order, leaving out what is excluded."""
+    exclusion = exclusion or DefaultExclusion()
     for root, directories, files in os.walk(directory, onerror=None):
         directories[:] = sorted(
             name
             for name in directories
-            if not name.startswith(".")
-            and name not in SKIPPED_DIRECTORIES
-            and not (Path(root, name) / "pyvenv.cfg").exists()
+            if not (Path(root, name) / "pyvenv.cfg").exists()
+            and not exclusion.excludes(Path(root, name), is_directory=True)
         )
         for name in sorted(files):
-            if name.endswith(".py"):
+            if name.endswith(".py") and not exclusion.excludes(Path(root, name), False):
                 yield Path(root, name)
 
 

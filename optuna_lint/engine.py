@@ -11,13 +11,14 @@ import ast
 import logging
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
 
 from optuna_lint.discovery import (
+    Excluder,
     absolute_path,
     display_path,
     python_files_by_origin,
@@ -65,12 +66,28 @@ class InternalError:
 class Linter:
     """Lints a set of files as one project with fixed settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        settings_for: Callable[[Path], Settings] | None = None,
+        exclusion: Excluder | None = None,
+        force_exclude: bool = False,
+    ) -> None:
+        """`settings` apply to every file, unless `settings_for` gives each file on disk its
+        own (from its configuration file); text linted from memory always gets `settings`.
+        `exclusion` says which files of the named folders and of the projects are left out,
+        and with `force_exclude` also which of the files named."""
         self.settings = settings
+        self._settings_for = settings_for
+        self.exclusion = exclusion
+        self.force_exclude = force_exclude
+        # With settings of their own, files may select any rule: each file's findings are
+        # filtered by its settings.
         self.rules = [
             rule
             for rule in ALL_RULES
-            if rule not in (SYNTAX_ERROR, FILE_NOT_LINTED) and settings.is_selected(rule.code)
+            if rule not in (SYNTAX_ERROR, FILE_NOT_LINTED)
+            and (settings_for is not None or settings.is_selected(rule.code))
         ]
         self.internal_errors: list[InternalError] = []
         self._index: ModuleIndex | None = None
@@ -88,7 +105,7 @@ class Linter:
         started = time.perf_counter()
         files = []
         roots: dict[tuple[Path, Path], Path] = {}
-        for path, origin in python_files_by_origin(list(paths)):
+        for path, origin in python_files_by_origin(list(paths), self.exclusion, self.force_exclude):
             linted = self.load_path(path, display_path(path, working_directory))
             key = (absolute_path(path).parent, origin)
             if key not in roots:
@@ -99,20 +116,26 @@ class Linter:
         self.timings["analyse"] += time.perf_counter() - started
         return files
 
+    def file_settings(self, path: Path | None) -> Settings:
+        """The settings a file is linted with."""
+        if path is None or self._settings_for is None:
+            return self.settings
+        return self._settings_for(path)
+
     def load_path(self, path: Path, display_path: str) -> LintedFile:
         """Read and analyse a file; problems become OPL001/OPL002 findings, never exceptions."""
         linted = LintedFile(display_path=display_path, path=path)
+        max_file_size = self.file_settings(path).max_file_size
         try:
             status = path.stat()
             if not stat.S_ISREG(status.st_mode):
                 # A pipe or a device would block the read or never end.
                 linted.problem = FILE_NOT_LINTED.finding(display_path, "it is not a regular file")
                 return linted
-            if status.st_size > self.settings.max_file_size:
+            if status.st_size > max_file_size:
                 linted.problem = FILE_NOT_LINTED.finding(
                     display_path,
-                    f"{status.st_size} bytes is larger than max-file-size "
-                    f"({self.settings.max_file_size})",
+                    f"{status.st_size} bytes is larger than max-file-size ({max_file_size})",
                 )
                 return linted
             data = path.read_bytes()
@@ -129,11 +152,15 @@ class Linter:
         except SourceError as error:
             linted.problem = SYNTAX_ERROR.finding(display_path, str(error), 1, 1)
             return linted
-        linted.facts, linted.problem = self.analyse_text(linted.source.text, display_path)
+        linted.facts, linted.problem = self.analyse_text(linted.source.text, display_path, path)
         return linted
 
     def analyse_text(
-        self, text: str, display_path: str, report_errors: bool = True
+        self,
+        text: str,
+        display_path: str,
+        path: Path | None = None,
+        report_errors: bool = True,
     ) -> tuple[FileFacts | None, Finding | None]:
         """Facts about a source text, or the OPL001/OPL002 finding saying why there are none."""
         reason = screen_source(text)
@@ -148,7 +175,7 @@ class Linter:
         except Exception as error:  # the native parser reports some inputs this way
             return None, _syntax_error(display_path, text, error)
         try:
-            return gather_facts(module, text, self.settings.metric_sinks), None
+            return gather_facts(module, text, self.file_settings(path).metric_sinks), None
         except RecursionError:
             return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to analyse")
         except Exception as error:  # a bug in the analysis must not stop the other files
@@ -200,7 +227,7 @@ class Linter:
             if linted.path is not None
         }
         for root in roots:
-            for path in walk_python_files(root):
+            for path in walk_python_files(root, self.exclusion):
                 # A file met again (named, or in a project nested in this one) is also a module
                 # of this project; it is read once.
                 key = named_keys.get(absolute_path(path)) or display_path(path, working_directory)
@@ -213,13 +240,14 @@ class Linter:
     def _preload(self, key: str, path: Path) -> None:
         text = self._read_other(path)
         if text is not None and may_run_trials(text):
-            self._other_facts[key] = self.analyse_text(text, key, report_errors=False)[0]
+            self._other_facts[key] = self.analyse_text(text, key, path, report_errors=False)[0]
 
     def _load_other(self, key: str) -> FileFacts | None:
         """Facts of a project file nobody named, analysed the first time the trial reaches it."""
         if key not in self._other_facts:
-            text = self._read_other(self._index.path(key)) if key in self._index else None
-            facts = self.analyse_text(text, key, report_errors=False)[0] if text else None
+            path = self._index.path(key) if key in self._index else None
+            text = self._read_other(path) if path is not None else None
+            facts = self.analyse_text(text, key, path, report_errors=False)[0] if text else None
             self._other_facts[key] = facts
         return self._other_facts[key]
 
@@ -227,7 +255,8 @@ class Linter:
         """The text of a project file nobody named; None for what `load_path` would report."""
         try:
             status = path.stat()
-            if not stat.S_ISREG(status.st_mode) or status.st_size > self.settings.max_file_size:
+            too_large = status.st_size > self.file_settings(path).max_file_size
+            if not stat.S_ISREG(status.st_mode) or too_large:
                 return None
             return decode_source(path.read_bytes()).text
         except (OSError, SourceError):
@@ -236,12 +265,13 @@ class Linter:
     def _findings(self, linted: LintedFile, project: ProjectModel) -> list[Finding]:
         if linted.problem is not None:
             return [linted.problem]
+        settings = self.file_settings(linted.path)
         context = RuleContext(
             path=linted.display_path,
             display_path=linted.display_path,
             facts=linted.facts,
             project=project,
-            settings=self.settings,
+            settings=settings,
         )
         findings: list[Finding] = []
         for rule in self.rules:
@@ -252,7 +282,9 @@ class Linter:
                 self.internal_errors.append(
                     InternalError(linted.display_path, f"internal error in {rule.code}: {error!r}")
                 )
-        return sorted(findings, key=Finding.sort_key)
+        # A finding obeys the settings of the file it is reported in.
+        selected = [finding for finding in findings if settings.is_selected(finding.code)]
+        return sorted(selected, key=Finding.sort_key)
 
     # Fixing
 
@@ -276,14 +308,13 @@ class Linter:
         text = original_text
         fixed: list[Finding] = []
 
+        unsafe_fixes = self.file_settings(linted.path).unsafe_fixes
         for _ in range(MAX_FIX_PASSES):
-            wanted = [
-                f for f in linted.findings if fix_is_wanted(f.fix, self.settings.unsafe_fixes)
-            ]
+            wanted = [f for f in linted.findings if fix_is_wanted(f.fix, unsafe_fixes)]
             if not wanted:
                 break
             result = apply_fixes(text, wanted)
-            facts, problem = self.analyse_text(result.text, linted.display_path)
+            facts, problem = self.analyse_text(result.text, linted.display_path, linted.path)
             if problem is not None:
                 linted.fix_refusal = f"the fixed text does not parse ({problem.message})"
                 break

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 
+# Every rule but the opt-in OPL9 group (checks of the suppressions themselves); `select =
+# ["OPL"]` or `extend-select = ["OPL9"]` turns those on too.
+DEFAULT_SELECT = tuple(f"OPL{digit}" for digit in range(9))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Options that change what a run reports or fixes."""
 
-    select: tuple[str, ...] = ("OPL",)
+    select: tuple[str, ...] = DEFAULT_SELECT
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     assume_default_pruner: bool = False

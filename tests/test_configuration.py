@@ -1,0 +1,228 @@
+"""Configuration files: where they are found, each key, inheritance, exclusion and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from optuna_lint.cli import main
+from optuna_lint.settings import Settings
+
+# OPL101 at 4:1: a pruner whose objective never reports.
+UNFED = (
+    "import optuna\n\n\ndef objective(trial):\n    for epoch in range(3):\n"
+    "        loss = 1.0 / (epoch + 1)\n    return loss\n\n\n"
+    "optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(objective)\n"
+)
+# OPL101 only when the default pruner counts (a study without `pruner=`).
+DEFAULT_PRUNER = UNFED.replace("pruner=optuna.pruners.MedianPruner()", "")
+UNFED_MESSAGE = (
+    "OPL101 Objective `objective` never reports to its study's MedianPruner: without "
+    "`trial.report(...)` and a prune check, no trial is ever pruned"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, list[str], str]:
+    status = main(list(arguments))
+    captured = capsys.readouterr()
+    return status, captured.out.splitlines(), captured.err
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def found(lines: list[str]) -> list[str]:
+    """The files and codes of the finding lines."""
+    return [line.split(":")[0] + " " + line.split(" ")[1] for line in lines if ": OPL" in line]
+
+
+def test_pyproject_table_ignores_a_code(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nignore = ["OPL101"]\n')
+    write(in_tmp / "tune.py", UNFED)
+    assert run(capsys) == (0, ["All checks passed!"], "")
+
+
+def test_a_pyproject_without_the_table_is_no_configuration(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", '[project]\nname = "x"\n')
+    write(in_tmp / "sub" / "optuna-lint.toml", 'ignore = ["OPL1"]\n')
+    write(in_tmp / "tune.py", UNFED)
+    write(in_tmp / "sub" / "tune.py", UNFED)
+    status, lines, _ = run(capsys)
+    assert status == 1
+    assert lines == [
+        f"tune.py:4:1: {UNFED_MESSAGE}",
+        "Found 1 finding: 1 more with --fix --unsafe-fixes.",
+    ]
+
+
+def test_the_closest_configuration_wins_and_extend_inherits(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", "[tool.optuna-lint]\nassume-default-pruner = true\n")
+    write(in_tmp / "a" / "optuna-lint.toml", 'ignore = ["OPL101"]\n')
+    # Inherits assume-default-pruner, and overrides nothing else.
+    write(in_tmp / "b" / "optuna-lint.toml", 'extend = "../pyproject.toml"\n')
+    # A file of its own: the default pruner does not count there.
+    write(in_tmp / "c" / "optuna-lint.toml", "")
+    for folder in ("", "a/", "b/", "c/"):
+        write(in_tmp / f"{folder}tune.py", DEFAULT_PRUNER)
+    assert found(run(capsys)[1]) == ["b/tune.py OPL101", "tune.py OPL101"]
+
+
+def test_extend_select_adds_along_the_chain_and_select_replaces(in_tmp: Path) -> None:
+    from optuna_lint.configuration import load_configuration
+
+    write(in_tmp / "base.toml", 'select = ["OPL1"]\nextend-select = ["OPL3"]\n')
+    child = write(in_tmp / "optuna-lint.toml", 'extend = "base.toml"\nextend-select = ["OPL9"]\n')
+    settings = load_configuration(child).settings_for(None, {})
+    assert settings.select == ("OPL1", "OPL3", "OPL9")
+    replaced = load_configuration(child).settings_for(None, {"select": ("OPL2",)})
+    assert replaced.select == ("OPL2", "OPL3", "OPL9")
+
+
+def test_per_file_ignores_by_path_glob_and_by_name(in_tmp: Path, capsys) -> None:
+    write(
+        in_tmp / "pyproject.toml",
+        '[tool.optuna-lint.per-file-ignores]\n"experiments/*.py" = ["OPL1"]\n'
+        '"legacy.py" = ["OPL101"]\n',
+    )
+    for name in ("experiments/a.py", "experiments/deep/b.py", "pkg/legacy.py", "tune.py"):
+        write(in_tmp / name, UNFED)
+    lines = run(capsys)[1]
+    # `experiments/*.py` matches one level only; a name without a slash matches anywhere.
+    assert found(lines) == ["experiments/deep/b.py OPL101", "tune.py OPL101"]
+
+
+def test_exclude_replaces_the_default_exclusions_and_extend_exclude_adds(
+    in_tmp: Path, capsys
+) -> None:
+    for name in ("build/tune.py", "scratch/tune.py", "tune.py"):
+        write(in_tmp / name, UNFED)
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nextend-exclude = ["scratch/"]\n')
+    assert found(run(capsys)[1]) == ["tune.py OPL101"]
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nexclude = ["scratch/"]\n')
+    assert found(run(capsys)[1]) == ["build/tune.py OPL101", "tune.py OPL101"]
+
+
+def test_gitignore_is_respected_with_git_s_rules(in_tmp: Path, capsys) -> None:
+    (in_tmp / ".git").mkdir()
+    write(in_tmp / ".gitignore", "generated/\n*_tmp.py\n")
+    write(in_tmp / "pkg" / ".gitignore", "!keep_tmp.py\n")
+    for name in ("generated/tune.py", "a_tmp.py", "pkg/keep_tmp.py", "pkg/drop.py", "tune.py"):
+        write(in_tmp / name, UNFED)
+    assert found(run(capsys)[1]) == [
+        "pkg/drop.py OPL101",
+        "pkg/keep_tmp.py OPL101",
+        "tune.py OPL101",
+    ]
+    write(in_tmp / "pyproject.toml", "[tool.optuna-lint]\nrespect-gitignore = false\n")
+    assert len(found(run(capsys)[1])) == 5
+
+
+def test_a_named_file_is_linted_even_when_excluded_unless_force_exclude(
+    in_tmp: Path, capsys
+) -> None:
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nextend-exclude = ["scratch/"]\n')
+    write(in_tmp / "scratch" / "tune.py", UNFED)
+    assert found(run(capsys, "scratch/tune.py")[1]) == ["scratch/tune.py OPL101"]
+    assert run(capsys, "--force-exclude", "scratch/tune.py") == (0, ["All checks passed!"], "")
+
+
+def test_config_option_and_isolated(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nignore = ["OPL101"]\n')
+    write(in_tmp / "strict.toml", 'select = ["OPL"]\n')
+    write(in_tmp / "tune.py", UNFED)
+    assert run(capsys)[0] == 0
+    assert found(run(capsys, "--config", "strict.toml")[1]) == ["tune.py OPL101"]
+    assert found(run(capsys, "--isolated")[1]) == ["tune.py OPL101"]
+
+
+def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", "[tool.optuna-lint]\nfix = true\nunsafe-fixes = true\n")
+    path = write(in_tmp / "tune.py", UNFED)
+    status, lines, _ = run(capsys)
+    assert (status, lines) == (0, ["Found 1 finding (1 fixed, 0 remaining)."])
+    assert "trial.report(loss, epoch)" in path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'selekt = ["OPL1"]\n',
+            "unknown key `selekt`; the keys are: extend, select, extend-select, ignore, "
+            "per-file-ignores, exclude, extend-exclude, respect-gitignore, "
+            "assume-default-pruner, metric-sinks, fix, unsafe-fixes, max-file-size",
+        ),
+        (
+            'ignore = "OPL1"\n',
+            '`ignore` must be a list of rule codes or prefixes, such as ["OPL1", "OPL201"]',
+        ),
+        (
+            'select = ["E501"]\n',
+            "`select` must be rule codes or prefixes such as \"OPL2\" (not 'E501')",
+        ),
+        ("fix = 1\n", "`fix` must be true or false"),
+        ("max-file-size = -3\n", "`max-file-size` must be a positive whole number"),
+        (
+            'per-file-ignores = ["x"]\n',
+            "`per-file-ignores` must be a table of glob patterns to codes, such as "
+            '{"tests/*" = ["OPL2"]}',
+        ),
+        ('extend = "missing.toml"\n', "`extend` names {tmp}/missing.toml, which does not exist"),
+        ("select = [\n", "not valid TOML: "),
+    ],
+)
+def test_bad_configuration_is_a_one_line_error(
+    in_tmp: Path, capsys, text: str, message: str
+) -> None:
+    write(in_tmp / "optuna-lint.toml", text)
+    write(in_tmp / "tune.py", UNFED)
+    status, lines, err = run(capsys)
+    assert (status, lines) == (2, [])
+    assert err.startswith(
+        f"optuna-lint: error: {in_tmp}/optuna-lint.toml: " + message.replace("{tmp}", str(in_tmp))
+    )
+    assert err.count("\n") == 1
+
+
+def test_extend_in_a_circle_is_an_error(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "a.toml", 'extend = "b.toml"\n')
+    write(in_tmp / "b.toml", 'extend = "a.toml"\n')
+    status, _, err = run(capsys, "--config", "a.toml")
+    assert status == 2
+    assert err == (
+        f"optuna-lint: error: {in_tmp}/a.toml: `extend` goes round in a circle "
+        f"({in_tmp}/a.toml -> {in_tmp}/b.toml -> {in_tmp}/a.toml)\n"
+    )
+
+
+def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> None:
+    write(
+        in_tmp / "pyproject.toml",
+        '[tool.optuna-lint]\nextend-select = ["OPL9"]\nignore = ["OPL305"]\n'
+        'per-file-ignores = { "tests/*" = ["OPL2"] }\nmetric-sinks = ["neptune.log_*"]\n',
+    )
+    write(in_tmp / "tests" / "test_tune.py", "")
+    status, lines, _ = run(capsys, "config", "tests/test_tune.py")
+    assert status == 0
+    assert lines == [
+        f"# configuration file: {in_tmp}/pyproject.toml",
+        'select = ["OPL0", "OPL1", "OPL2", "OPL3", "OPL4", "OPL5", "OPL6", "OPL7", "OPL8", "OPL9"]',
+        'ignore = ["OPL305", "OPL2"]',
+        'per-file-ignores = { "tests/*" = ["OPL2"] }',
+        "respect-gitignore = true",
+        "assume-default-pruner = false",
+        'metric-sinks = ["neptune.log_*"]',
+        "fix = false",
+        "unsafe-fixes = false",
+        "max-file-size = 1048576",
+    ]
+
+
+def test_the_opt_in_group_is_off_by_default_and_on_with_the_whole_prefix() -> None:
+    assert not Settings().is_selected("OPL901")
+    assert Settings().is_selected("OPL101")
+    assert Settings(select=("OPL",)).is_selected("OPL901")
