@@ -31,10 +31,17 @@ from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
 from optuna_lint.project import may_run_trials, project_root
-from optuna_lint.rules import ALL_RULES, FILE_NOT_LINTED, SYNTAX_ERROR, RuleContext
+from optuna_lint.rules import (
+    ALL_RULES,
+    FILE_NOT_LINTED,
+    SYNTAX_ERROR,
+    UNUSED_NOQA,
+    RuleContext,
+)
 from optuna_lint.screening import screen_source
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceError, SourceText, decode_source
+from optuna_lint.suppressions import read_suppressions
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +93,7 @@ class Linter:
         self.rules = [
             rule
             for rule in ALL_RULES
-            if rule not in (SYNTAX_ERROR, FILE_NOT_LINTED)
+            if rule not in (SYNTAX_ERROR, FILE_NOT_LINTED, UNUSED_NOQA)
             and (settings_for is not None or settings.is_selected(rule.code))
         ]
         self.internal_errors: list[InternalError] = []
@@ -282,9 +289,38 @@ class Linter:
                 self.internal_errors.append(
                     InternalError(linted.display_path, f"internal error in {rule.code}: {error!r}")
                 )
-        # A finding obeys the settings of the file it is reported in.
+        # A finding obeys the settings of the file it is reported in, and its suppressions.
         selected = [finding for finding in findings if settings.is_selected(finding.code)]
-        return sorted(selected, key=Finding.sort_key)
+        return sorted(self._unsuppressed(linted, selected, settings), key=Finding.sort_key)
+
+    def _unsuppressed(
+        self, linted: LintedFile, findings: list[Finding], settings: Settings
+    ) -> list[Finding]:
+        text = linted.source.text if linted.source else ""
+        suppressions = read_suppressions(text)
+        if suppressions.whole_file:
+            return []
+        by_row = suppressions.by_row()
+        used: dict[int, set[str]] = {}
+        kept = []
+        for finding in findings:
+            comment = by_row.get(finding.location.row)
+            if comment is not None and comment.suppresses(finding.code):
+                used.setdefault(comment.row, set()).add(finding.code)
+            else:
+                kept.append(finding)
+        if settings.is_selected(UNUSED_NOQA.code):
+            for comment in suppressions.comments:
+                kept.extend(
+                    UNUSED_NOQA.unused(
+                        comment,
+                        used.get(comment.row, set()),
+                        settings.is_selected,
+                        linted.display_path,
+                        text,
+                    )
+                )
+        return kept
 
     # Fixing
 
@@ -302,7 +338,8 @@ class Linter:
         self.lint(files)
 
     def _fix_file(self, linted: LintedFile, files: Sequence[LintedFile]) -> None:
-        original_text = linted.source.text
+        original_source = linted.source
+        original_text = original_source.text
         original_facts = linted.facts
         original_codes = {finding.code for finding in linted.findings}
         text = original_text
@@ -321,6 +358,8 @@ class Linter:
             text = result.text
             fixed.extend(result.applied)
             linted.facts = facts
+            # The suppressions are read from the text being fixed.
+            linted.source = replace(original_source, text=text)
             linted.findings = self._findings(linted, self.project_model(files))
 
         new_codes = {finding.code for finding in linted.findings} - original_codes
@@ -330,6 +369,7 @@ class Linter:
             )
         if linted.fix_refusal is not None or text == original_text:
             linted.facts = original_facts
+            linted.source = original_source
             return
         linted.fixed = fixed
         linted.fixed_text = text

@@ -26,10 +26,12 @@ from optuna_lint.rules.report_tensor_value import ReportTensorValue
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
 from optuna_lint.rules.unknown_optuna_name import UnknownOptunaName
+from optuna_lint.rules.unused_noqa import UnusedNoqa
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
 
 SYNTAX_ERROR = SyntaxErrorRule()
 FILE_NOT_LINTED = FileNotLintedRule()
+UNUSED_NOQA = UnusedNoqa()
 
 ALL_RULES: tuple[Rule, ...] = (
     SYNTAX_ERROR,
@@ -56,6 +58,7 @@ ALL_RULES: tuple[Rule, ...] = (
     PrunerNotAnInstance(),
     PrunerLostOnLoad(),
     DeprecatedIntegrationImport(),
+    UNUSED_NOQA,
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
 
