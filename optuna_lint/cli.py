@@ -21,6 +21,7 @@ from optuna_lint.rule_docs import rule_page
 from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
+from optuna_lint.suppressions import add_noqa
 
 logger = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -134,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="BYTES",
         help=f"skip larger files with OPL002 (default: {DEFAULT_MAX_FILE_SIZE})",
     )
+    parser.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a `# noqa` for every finding to the files (to adopt the tool)",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even if findings remain")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the linter does")
@@ -218,6 +224,8 @@ def _check(arguments: list[str]) -> int:
         linter.fix(files)
     else:
         linter.lint(files)
+    if options.add_noqa:
+        return _add_noqa(linter, files, errors)
 
     timings = linter.timings
     logger.debug(
@@ -285,6 +293,34 @@ def _handle_fixed_files(
         except OSError as error:
             errors.append(f"{linted.display_path}: cannot write the fix: {error.strerror or error}")
     return changed
+
+
+def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int:
+    """`--add-noqa`: a `# noqa` for every finding, written into the files."""
+    added = 0
+    for linted in files:
+        by_row: dict[int, set[str]] = {}
+        for finding in linted.findings:
+            if not finding.always_reported:
+                by_row.setdefault(finding.location.row, set()).add(finding.code)
+        if not by_row or linted.source is None or linted.path is None:
+            continue
+        text, count = add_noqa(linted.source.text, by_row)
+        if count == 0:
+            continue
+        if linter.analyse_text(text, linted.display_path, linted.path)[1] is not None:
+            errors.append(f"{linted.display_path}: no noqa added: the text would not parse")
+            continue
+        try:
+            write_atomically(linted.path, linted.source.encode(text))
+        except OSError as error:
+            errors.append(f"{linted.display_path}: cannot write it: {error.strerror or error}")
+            continue
+        added += count
+    print(f"Added {added} noqa directive{'' if added == 1 else 's'}.")
+    for error in errors:
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_CLEAN
 
 
 def _unified_diff(linted: LintedFile, original: str) -> str:

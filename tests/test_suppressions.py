@@ -76,3 +76,23 @@ def test_unused_noqa_fix_removes_the_directive_or_its_unused_codes() -> None:
     )
     after = source("  # noqa: OPL201", "  # noqa: OPL201")
     assert_fix(before, after, select=("OPL",))
+
+
+def test_add_noqa_suppresses_every_finding_and_keeps_strings_whole(in_tmp, capsys) -> None:
+    from optuna_lint.cli import main
+
+    text = source(second="  # noqa: OPL305").replace(
+        "    return loss\n",
+        '    trial.set_user_attr("doc", """two\n    lines""")\n    return loss\n',
+    )
+    path = in_tmp / "tune.py"
+    path.write_text(text)
+
+    assert main(["--add-noqa", "tune.py"]) == 0
+    assert capsys.readouterr().out == "Added 2 noqa directives.\n"
+    assert path.read_text() == source("  # noqa: OPL201", "  # noqa: OPL201, OPL305").replace(
+        "    return loss\n",
+        '    trial.set_user_attr("doc", """two\n    lines""")\n    return loss\n',
+    )
+    assert main(["tune.py", "--extend-select", "OPL9"]) == 1  # OPL305 is left unused
+    assert main(["tune.py"]) == 0
