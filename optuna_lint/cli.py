@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
 from optuna_lint.findings import Finding
-from optuna_lint.reporting import OUTPUT_FORMATS, concise_line, json_report, summary_line
+from optuna_lint.reporting import (
+    OUTPUT_FORMATS,
+    concise_line,
+    fix_marker,
+    json_report,
+    summary_line,
+)
 from optuna_lint.rule_docs import rule_page
 from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
@@ -141,6 +148,23 @@ def _parser() -> argparse.ArgumentParser:
         help="add a `# noqa` for every finding to the files (to adopt the tool)",
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even if findings remain")
+    parser.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="with --fix, exit 1 when something was fixed, even if nothing remains",
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print the number of findings of each rule"
+    )
+    parser.add_argument(
+        "--show-fixes", action="store_true", help="with --fix, list what was fixed in each file"
+    )
+    parser.add_argument("--output-file", metavar="PATH", help="write the report to a file")
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with `-` as the path: the name (and project) of the text read from stdin",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the linter does")
     parser.add_argument("--version", action="version", version=f"optuna-lint {__version__}")
@@ -198,7 +222,13 @@ def _check(arguments: list[str]) -> int:
     errors: list[str] = []
     working_directory = Path.cwd()
 
-    paths = [Path(p) for p in (options.paths or ["."])]
+    from_stdin = options.paths == ["-"]
+    paths = [] if from_stdin else [Path(p) for p in (options.paths or ["."])]
+    if "-" in options.paths and not from_stdin:
+        print(
+            "optuna-lint: error: `-` (standard input) cannot be mixed with paths", file=sys.stderr
+        )
+        return EXIT_ERROR
     existing = []
     for path in paths:
         if path.exists() or path.is_symlink():
@@ -213,7 +243,11 @@ def _check(arguments: list[str]) -> int:
         force_exclude=options.force_exclude,
     )
     try:
-        files = linter.load_paths(existing, working_directory)
+        if from_stdin:
+            stdin_path = Path(options.stdin_filename or "-")
+            files = [linter.load_stdin(sys.stdin.buffer.read(), stdin_path, working_directory)]
+        else:
+            files = linter.load_paths(existing, working_directory)
     except ConfigError as error:
         # A configuration file met on the way (a folder's own) is broken.
         print(f"optuna-lint: error: {error}", file=sys.stderr)
@@ -237,23 +271,42 @@ def _check(arguments: list[str]) -> int:
         timings["link"],
     )
     refusals: list[str] = []
-    changed = _handle_fixed_files(files, originals, options, errors, refusals)
+    report_stream = sys.stdout
+    changed = False
+    if from_stdin and options.fix and not options.diff:
+        # The fixed source goes to standard output, as editors and formatters expect; the report
+        # goes to standard error.
+        _write_fixed_stdin(files[0], originals)
+        report_stream = sys.stderr
+    else:
+        changed = _handle_fixed_files(files, originals, options, errors, refusals)
     for error in linter.internal_errors:
         errors.append(f"{error.display_path}: {error.message}")
 
     findings = sorted((f for linted in files for f in linted.findings), key=Finding.sort_key)
-    fixed = sum(len(linted.fixed) for linted in files if linted.fixed_text is not None)
+    fixed_files = [linted for linted in files if linted.fixed_text is not None]
+    fixed = sum(len(linted.fixed) for linted in fixed_files)
+    report: list[str] = []
     if options.output_format == "json":
         texts = {linted.display_path: linted.source.text for linted in files if linted.source}
-        print(json_report(findings, texts))
+        report.append(json_report(findings, texts))
+    elif options.statistics:
+        report.extend(_statistics_lines(findings, settings.unsafe_fixes))
     elif not options.diff:
         unsafe_fixes = {
             linted.display_path: linter.file_settings(linted.path).unsafe_fixes for linted in files
         }
         for finding in findings:
-            print(concise_line(finding, unsafe_fixes.get(finding.filename, settings.unsafe_fixes)))
+            unsafe = unsafe_fixes.get(finding.filename, settings.unsafe_fixes)
+            report.append(concise_line(finding, unsafe))
         if not options.quiet:
-            print(summary_line(findings, fixed if options.fix else 0, settings.unsafe_fixes))
+            report.append(
+                summary_line(findings, fixed if options.fix else 0, settings.unsafe_fixes)
+            )
+    if options.show_fixes and options.fix and not options.diff:
+        report.extend(_fixed_lines(fixed_files))
+    if not _write_report(report, report_stream, options.output_file, errors):
+        return EXIT_ERROR
 
     # A refused fix is not an error of the run: the file keeps its findings, reported above.
     for refusal in refusals:
@@ -264,9 +317,66 @@ def _check(arguments: list[str]) -> int:
         return EXIT_ERROR
     if options.diff:
         return EXIT_FINDINGS if changed else EXIT_CLEAN
-    if findings and not options.exit_zero:
+    if options.exit_zero:
+        return EXIT_CLEAN
+    if findings or (options.exit_non_zero_on_fix and fixed and options.fix):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _statistics_lines(findings: list[Finding], unsafe_fixes: bool) -> list[str]:
+    """`--statistics`: how many findings each rule has, the most frequent first."""
+    counts = Counter(finding.code for finding in findings)
+    fixable = Counter(f.code for f in findings if fix_marker(f, unsafe_fixes))
+    names = {finding.code: finding.name for finding in findings}
+    width = len(str(max(counts.values(), default=0)))
+    return [
+        f"{count:>{width}}  {code}  {'[*] ' if fixable[code] == count else ''}{names[code]}"
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _fixed_lines(files: list[LintedFile]) -> list[str]:
+    """`--show-fixes`: what `--fix` changed, file by file."""
+    total = sum(len(linted.fixed) for linted in files)
+    if not total:
+        return ["No fixes applied."]
+    lines = [f"Fixed {total} finding{'' if total == 1 else 's'}:"]
+    for linted in sorted(files, key=lambda linted: linted.display_path):
+        lines.append(f"- {linted.display_path}:")
+        counts = Counter((finding.code, finding.name) for finding in linted.fixed)
+        lines.extend(
+            f"    {count} x {code} ({name})" for (code, name), count in sorted(counts.items())
+        )
+    return lines
+
+
+def _write_fixed_stdin(linted: LintedFile, originals: dict[str, str]) -> None:
+    if linted.source is None:
+        return  # undecodable input: its OPL001 is reported, and nothing is echoed
+    text = linted.fixed_text
+    if text is None:
+        text = originals.get(linted.display_path, linted.source.text)
+    sys.stdout.buffer.write(linted.source.encode(text))
+    sys.stdout.flush()
+
+
+def _write_report(lines: list[str], stream, output_file: str | None, errors: list[str]) -> bool:
+    """Print the report, or write it to `--output-file`; False when the file cannot be written."""
+    text = "".join(line + "\n" for line in lines)
+    if output_file is None:
+        stream.write(text)
+        return True
+    try:
+        Path(output_file).write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(
+            f"optuna-lint: error: {output_file}: cannot write the report: "
+            f"{error.strerror or error}",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _handle_fixed_files(

@@ -129,6 +129,15 @@ class Linter:
             return self.settings
         return self._settings_for(path)
 
+    def load_stdin(self, data: bytes, path: Path, working_directory: Path) -> LintedFile:
+        """Analyse text read from standard input as the file `path` of its project (the
+        file on disk, if there is one, is not read)."""
+        started = time.perf_counter()
+        linted = self.load_bytes(data, display_path(path, working_directory), path)
+        linted.root = project_root(path)
+        self.timings["analyse"] += time.perf_counter() - started
+        return linted
+
     def load_path(self, path: Path, display_path: str) -> LintedFile:
         """Read and analyse a file; problems become OPL001/OPL002 findings, never exceptions."""
         linted = LintedFile(display_path=display_path, path=path)
