@@ -1,29 +1,64 @@
-"""Writing findings out: the concise one-line format and JSON."""
+"""Writing findings out: the registry of output formats, the one call that renders a run in any
+of them, and the summary line.
+
+The formats themselves live by audience: `text_reports` (concise, full, pylint: people and
+editors), `json_reports` (json, json-lines: programs) and `ci_reports` (sarif, github, gitlab,
+junit: CI services).
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
+from optuna_lint.ci_reports import github_report, gitlab_report, junit_report, sarif_report
 from optuna_lint.findings import Finding
-from optuna_lint.fixing import fix_is_wanted
-from optuna_lint.source import LineIndex
+from optuna_lint.json_reports import json_lines_report, json_report
+from optuna_lint.text_reports import (
+    concise_line,
+    concise_report,
+    fix_marker,
+    full_report,
+    pylint_report,
+)
 
-OUTPUT_FORMATS = ("concise", "json")
+# A format reads what it needs of (findings, texts, unsafe_fixes, colour).
+Formatter = Callable[[Sequence[Finding], Mapping[str, str], bool, bool], str]
+
+FORMATTERS: dict[str, Formatter] = {
+    "concise": lambda findings, texts, unsafe, colour: concise_report(findings, unsafe, colour),
+    "full": full_report,
+    "json": lambda findings, texts, unsafe, colour: json_report(findings, texts) + "\n",
+    "json-lines": lambda findings, texts, unsafe, colour: json_lines_report(findings, texts),
+    "sarif": lambda findings, texts, unsafe, colour: sarif_report(findings, texts),
+    "github": lambda findings, texts, unsafe, colour: github_report(findings),
+    "gitlab": lambda findings, texts, unsafe, colour: gitlab_report(findings, texts),
+    "junit": lambda findings, texts, unsafe, colour: junit_report(findings, texts),
+    "pylint": lambda findings, texts, unsafe, colour: pylint_report(findings),
+}
+OUTPUT_FORMATS = tuple(FORMATTERS)
+# The formats a person reads, which the summary line follows (`summary_line`); the others are
+# read by programs and must hold nothing else.
+SUMMARY_FORMATS = frozenset({"concise", "full"})
 
 
-def fix_marker(finding: Finding, unsafe_fixes: bool) -> str:
-    """`[*] ` when `--fix` (with the given unsafe setting) would fix the finding."""
-    return "[*] " if fix_is_wanted(finding.fix, unsafe_fixes) else ""
+def render(
+    findings: Sequence[Finding],
+    output_format: str,
+    texts: Mapping[str, str],
+    unsafe_fixes: bool,
+    colour: bool = False,
+) -> str:
+    """The whole output of a run in `output_format`, ready to be written as it is.
 
-
-def concise_line(finding: Finding, unsafe_fixes: bool) -> str:
-    location = finding.location
-    return (
-        f"{finding.filename}:{location.row}:{location.column}: {finding.code} "
-        f"{fix_marker(finding, unsafe_fixes)}{finding.message}"
-    )
+    Findings are sorted by file, row, column and code first, so every format lists them in the
+    same order. `texts` maps the file name of every linted file to its text: the full format
+    shows lines from it, fixes are placed in rows and columns with it, and the JUnit report
+    counts its files. Every line ends with a newline; a format with nothing to say (concise,
+    full, json-lines, github, pylint on a clean run) gives the empty string. `colour` wraps the
+    concise and full formats in ANSI colours; the others never have any.
+    """
+    ordered = sorted(findings, key=Finding.sort_key)
+    return FORMATTERS[output_format](ordered, texts, unsafe_fixes, colour)
 
 
 def summary_line(findings: Sequence[Finding], fixed: int, unsafe_fixes: bool) -> str:
@@ -51,46 +86,13 @@ def _count(number: int) -> str:
     return f"{number} finding" + ("" if number == 1 else "s")
 
 
-def json_report(findings: Sequence[Finding], texts: dict[str, str]) -> str:
-    """Findings as a JSON list sorted by file, row and column.
-
-    `texts` maps each file name to the text its findings' offsets refer to, for turning fix
-    edits into rows and columns.
-    """
-    line_indexes = {name: LineIndex(text) for name, text in texts.items()}
-    items = [
-        _json_item(finding, line_indexes.get(finding.filename))
-        for finding in sorted(findings, key=Finding.sort_key)
-    ]
-    return json.dumps(items, indent=2, ensure_ascii=False)
-
-
-def _json_item(finding: Finding, lines: LineIndex | None) -> dict[str, Any]:
-    fix = None
-    if finding.fix is not None and lines is not None:
-        fix = {
-            "applicability": finding.fix.applicability.value,
-            "message": finding.fix.message,
-            "edits": [
-                {
-                    "content": edit.content,
-                    "location": _location(*lines.location(edit.start_offset)),
-                    "end_location": _location(*lines.location(edit.end_offset)),
-                }
-                for edit in finding.fix.edits
-            ],
-        }
-    return {
-        "code": finding.code,
-        "name": finding.name,
-        "message": finding.message,
-        "filename": finding.filename,
-        "location": _location(finding.location.row, finding.location.column),
-        "end_location": _location(finding.end_location.row, finding.end_location.column),
-        "fix": fix,
-        "url": None,
-    }
-
-
-def _location(row: int, column: int) -> dict[str, int]:
-    return {"row": row, "column": column}
+__all__ = [
+    "FORMATTERS",
+    "OUTPUT_FORMATS",
+    "SUMMARY_FORMATS",
+    "concise_line",
+    "fix_marker",
+    "json_report",
+    "render",
+    "summary_line",
+]

@@ -120,7 +120,7 @@ def test_json_output(in_tmp: Path, capsys) -> None:
                 },
             ],
         },
-        "url": None,
+        "url": "https://github.com/optuna-lint/optuna-lint/blob/main/docs/rules/OPL201.md",
     }
 
 
