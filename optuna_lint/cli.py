@@ -19,9 +19,9 @@ from optuna_lint.exclusion import Exclusion
 from optuna_lint.findings import Finding
 from optuna_lint.reporting import (
     OUTPUT_FORMATS,
-    concise_line,
+    SUMMARY_FORMATS,
     fix_marker,
-    json_report,
+    render,
     summary_line,
 )
 from optuna_lint.rule_docs import rule_page
@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out excluded files even when they are named (for pre-commit)",
     )
     parser.add_argument(
-        "--output-format", choices=OUTPUT_FORMATS, default="concise", help="default: concise"
+        "--output-format", choices=OUTPUT_FORMATS, default="full", help="default: full"
     )
     parser.add_argument(
         "--assume-default-pruner",
@@ -287,24 +287,19 @@ def _check(arguments: list[str]) -> int:
     fixed_files = [linted for linted in files if linted.fixed_text is not None]
     fixed = sum(len(linted.fixed) for linted in fixed_files)
     report: list[str] = []
-    if options.output_format == "json":
-        texts = {linted.display_path: linted.source.text for linted in files if linted.source}
-        report.append(json_report(findings, texts))
-    elif options.statistics:
-        report.extend(_statistics_lines(findings, settings.unsafe_fixes))
+    if options.statistics:
+        report.extend(line + "\n" for line in _statistics_lines(findings, settings.unsafe_fixes))
     elif not options.diff:
-        unsafe_fixes = {
-            linted.display_path: linter.file_settings(linted.path).unsafe_fixes for linted in files
-        }
-        for finding in findings:
-            unsafe = unsafe_fixes.get(finding.filename, settings.unsafe_fixes)
-            report.append(concise_line(finding, unsafe))
-        if not options.quiet:
-            report.append(
-                summary_line(findings, fixed if options.fix else 0, settings.unsafe_fixes)
-            )
+        texts = {linted.display_path: linted.source.text for linted in files if linted.source}
+        colour = options.output_file is None and _wants_colour(report_stream)
+        report.append(
+            render(findings, options.output_format, texts, settings.unsafe_fixes, colour=colour)
+        )
+        if options.output_format in SUMMARY_FORMATS and not options.quiet:
+            fixed_now = fixed if options.fix else 0
+            report.append(summary_line(findings, fixed_now, settings.unsafe_fixes) + "\n")
     if options.show_fixes and options.fix and not options.diff:
-        report.extend(_fixed_lines(fixed_files))
+        report.extend(line + "\n" for line in _fixed_lines(fixed_files))
     if not _write_report(report, report_stream, options.output_file, errors):
         return EXIT_ERROR
 
@@ -361,9 +356,18 @@ def _write_fixed_stdin(linted: LintedFile, originals: dict[str, str]) -> None:
     sys.stdout.flush()
 
 
-def _write_report(lines: list[str], stream, output_file: str | None, errors: list[str]) -> bool:
+def _wants_colour(stream) -> bool:
+    """Colour on a terminal only; NO_COLOR turns it off and FORCE_COLOR on (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _write_report(chunks: list[str], stream, output_file: str | None, errors: list[str]) -> bool:
     """Print the report, or write it to `--output-file`; False when the file cannot be written."""
-    text = "".join(line + "\n" for line in lines)
+    text = "".join(chunks)
     if output_file is None:
         stream.write(text)
         return True

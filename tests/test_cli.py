@@ -52,7 +52,7 @@ def test_concise_output_and_summary(in_tmp: Path, capsys) -> None:
     (in_tmp / "pkg" / "tune.py").write_text(ATTR_AFTER)
     (in_tmp / "search.py").write_text(UNFED)
 
-    status, out, err = run(capsys, ".")
+    status, out, err = run(capsys, "--output-format", "concise", ".")
 
     assert status == 1 and err == ""
     assert out.splitlines() == [
@@ -188,7 +188,7 @@ def test_diff_prints_and_writes_nothing(in_tmp: Path, capsys) -> None:
 def test_syntax_error_next_to_good_file(in_tmp: Path, capsys) -> None:
     (in_tmp / "bad.py").write_text("def objective(trial)\n    return 1\n")
     (in_tmp / "good.py").write_text(ATTR_AFTER)
-    status, out, _ = run(capsys)
+    status, out, _ = run(capsys, "--output-format", "concise")
     lines = out.splitlines()
     assert status == 1
     assert lines[0] == "bad.py:1:21: OPL001 Cannot parse the file: expected ':'"
@@ -199,7 +199,7 @@ def test_undecodable_and_too_deep_files(in_tmp: Path, capsys) -> None:
     (in_tmp / "binary.py").write_bytes(b"x = '\xff\xfe'\n")
     (in_tmp / "deep.py").write_text("x = " + "[" * 150 + "]" * 150 + "\n")
     (in_tmp / "chain.py").write_text("x = " + "+".join(["1"] * 300) + "\n")
-    status, out, _ = run(capsys)
+    status, out, _ = run(capsys, "--output-format", "concise")
     assert status == 1
     assert out.splitlines()[:3] == [
         "binary.py:1:1: OPL001 Cannot parse the file: cannot decode as utf-8: 'utf-8' codec "
@@ -220,7 +220,7 @@ def test_unreadable_and_large_files(in_tmp: Path, capsys, monkeypatch) -> None:
         return real_read_bytes(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    status, out, _ = run(capsys, "--max-file-size", "500")
+    status, out, _ = run(capsys, "--output-format", "concise", "--max-file-size", "500")
     assert status == 1
     assert out.splitlines()[:2] == [
         "big.py:1:1: OPL002 File not linted: 600 bytes is larger than max-file-size (500)",

@@ -94,7 +94,11 @@ def test_show_fixes_and_exit_non_zero_on_fix(in_tmp: Path, capsys) -> None:
 
 def test_output_file_holds_the_report(in_tmp: Path, capsys) -> None:
     (in_tmp / "a.py").write_text(UNFED)
-    assert run(capsys, "a.py", "--output-file", "report.txt") == (1, "", "")
+    assert run(capsys, "a.py", "--output-format", "concise", "--output-file", "report.txt") == (
+        1,
+        "",
+        "",
+    )
     assert (in_tmp / "report.txt").read_text().splitlines() == [
         UNFED_LINE.format(path="a.py", marker=""),
         "Found 1 finding: 1 more with --fix --unsafe-fixes.",

@@ -51,7 +51,7 @@ def test_a_pyproject_without_the_table_is_no_configuration(in_tmp: Path, capsys)
     write(in_tmp / "sub" / "optuna-lint.toml", 'ignore = ["OPL1"]\n')
     write(in_tmp / "tune.py", UNFED)
     write(in_tmp / "sub" / "tune.py", UNFED)
-    status, lines, _ = run(capsys)
+    status, lines, _ = run(capsys, "--output-format", "concise")
     assert status == 1
     assert lines == [
         f"tune.py:4:1: {UNFED_MESSAGE}",
