@@ -22,6 +22,7 @@ class Parameter:
     kind: str  # "positional" (positional or keyword), "positional_only", "keyword_only",
     # "var_positional" or "var_keyword"
     annotation: str | None = None  # qualified name of the annotation, when it resolves
+    has_default: bool = False
 
 
 @dataclass(frozen=True)

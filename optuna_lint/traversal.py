@@ -399,7 +399,14 @@ class Traversal(cst.CSTVisitor):
         )
         for kind, group in groups:
             for param in group:
-                result.append(Parameter(param.name.value, kind, self._annotation(param)))
+                result.append(
+                    Parameter(
+                        param.name.value,
+                        kind,
+                        self._annotation(param),
+                        has_default=param.default is not None,
+                    )
+                )
         for kind, star in (("var_positional", params.star_arg), ("var_keyword", params.star_kwarg)):
             if isinstance(star, cst.Param):
                 result.append(Parameter(star.name.value, kind, None))

@@ -221,11 +221,100 @@ def test_a_missing_target_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
 def test_an_objective_that_is_not_a_module_level_function_is_not_run(tmp_path: Path) -> None:
     path = tmp_path / "tune.py"
     path.write_text(
-        "import optuna\n\n"
+        "import optuna\n\n\n"
+        "class Tuner:\n"
+        "    def objective(self, trial):\n"
+        "        x = trial.suggest_float('x', 0, 1)\n"
+        "        trial.report(x, 0)\n"
+        "        if trial.should_prune():\n"
+        "            return x\n"
+        "        return x\n\n"
+        "    def run(self):\n"
+        "        study = optuna.create_study(pruner=optuna.pruners.MedianPruner())\n"
+        "        study.optimize(self.objective, n_trials=3)\n"
+        "        study.optimize(lambda t: t.suggest_float('y', 0, 1), n_trials=3)\n"
+    )
+    plans = plan_targets([str(path)], None, None)
+    assert [(plan.objective, plan.skipped) for plan in plans] == [
+        (
+            "Tuner.objective",
+            "error: verify cannot run `Tuner.objective`: it runs module-level functions that "
+            "take the trial alone (not methods, closures, lambdas or partials)",
+        ),
+        # Its finding has no fix: there is nothing to run.
+        ("Tuner.run.<lambda#1>", "nothing to prove: no fix for OPL101"),
+    ]
+
+
+def test_an_objective_that_needs_more_arguments_is_not_run(tmp_path: Path) -> None:
+    path = tmp_path / "tune.py"
+    path.write_text(
+        "import functools\n\nimport optuna\n\n\n"
+        "def objective(trial, epochs, scale=1.0):\n"
+        "    for epoch in range(epochs):\n"
+        "        loss = scale / (epoch + 1)\n"
+        "    return loss\n\n\n"
         "study = optuna.create_study(pruner=optuna.pruners.MedianPruner())\n"
-        "study.optimize(lambda t: t.suggest_float('y', 0, 1), n_trials=3)\n"
+        "study.optimize(functools.partial(objective, epochs=3), n_trials=3)\n"
     )
     (plan,) = plan_targets([str(path)], None, None)
-    assert (
-        plan.skipped == "nothing to prove: verify runs module-level functions only, not <lambda#1>"
+    assert plan.skipped == (
+        "error: verify cannot run `objective`: it needs arguments besides the trial (epochs)"
     )
+
+
+def test_a_hand_corrected_file_that_corrects_nothing_is_an_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, CASES / "not_proven" / "broken_by_hand.py")
+    shutil.copy(folder / "broken_by_hand.py", folder / "broken_by_hand_fixed.py")
+    (plan,) = plan_targets([str(folder / "broken_by_hand.py")], None, None)
+    assert plan.skipped == "error: broken_by_hand_fixed.py still has OPL103"
+    (folder / "broken_by_hand_fixed.py").write_text("def objective(trial)\n    pass\n")
+    (plan,) = plan_targets([str(folder / "broken_by_hand.py")], None, None)
+    assert plan.skipped.startswith("error: broken_by_hand_fixed.py: ")
+
+
+def test_two_studies_in_one_scope_each_keep_their_pruner(tmp_path: Path) -> None:
+    objective = (
+        "def {name}(trial):\n"
+        "    x = trial.suggest_float('x', 0, 1)\n"
+        "    for step in range(3):\n"
+        "        trial.report(x, step)\n"
+        "        if trial.should_prune():\n"
+        "            return x\n"
+        "    return x\n\n\n"
+    )
+    path = tmp_path / "two.py"
+    path.write_text(
+        "import optuna\n\n\n"
+        + objective.format(name="a")
+        + objective.format(name="b")
+        + "sa = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=1))\n"
+        "sa.optimize(a, n_trials=10)\n"
+        "sb = optuna.create_study(pruner=optuna.pruners.PercentilePruner(25.0))\n"
+        "sb.optimize(b, n_trials=10)\n"
+    )
+    plans = plan_targets([str(path)], None, None)
+    assert [
+        (p.objective, p.original.pruner_expression, p.fixed.pruner_expression) for p in plans
+    ] == [
+        (
+            "a",
+            "optuna.pruners.MedianPruner(n_startup_trials=1)",
+            "optuna.pruners.MedianPruner(n_startup_trials=1)",
+        ),
+        ("b", "optuna.pruners.PercentilePruner(25.0)", "optuna.pruners.PercentilePruner(25.0)"),
+    ]
+
+
+def test_the_direction_the_study_is_written_with_wins(tmp_path: Path) -> None:
+    path = _copy(tmp_path, FIXTURES / "median_never_checks.py") / "median_never_checks.py"
+    (plan,) = plan_targets([str(path)], "maximize", None)
+    assert plan.direction == "minimize"
+    unknown = path.read_text().replace('direction="minimize"', "direction=DIRECTION")
+    path.write_text("DIRECTION = 'minimize'\n" + unknown)
+    (plan,) = plan_targets([str(path)], None, None)
+    assert plan.skipped == (
+        "error: the linter cannot read the study's direction; give it with --direction"
+    )
+    (plan,) = plan_targets([str(path)], "maximize", None)
+    assert (plan.skipped, plan.direction) == (None, "maximize")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from optuna_lint.engine import Linter
-from optuna_lint.facts import FileFacts, StudyFacts
+from optuna_lint.facts import FileFacts, FunctionFacts, StudyFacts
+from optuna_lint.findings import Finding
 from optuna_lint.linking import Objective, ProjectModel
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceText
@@ -111,9 +112,9 @@ def plan_targets(
             text=original_texts[id(linted)],
             source=original_sources[id(linted)],
             facts=facts,
-            codes=Counter(finding.code for finding in original_findings[id(linted)]),
+            findings=tuple(original_findings[id(linted)]),
             fixed_text=linted.fixed_text,
-            fixed_codes=Counter(finding.code for finding in linted.findings),
+            fixed_findings=tuple(linted.findings),
             objectives=model.objectives(linted.display_path),
             model=model,
         )
@@ -129,9 +130,9 @@ class _LintedModule:
     text: str
     source: SourceText
     facts: FileFacts
-    codes: Counter[str]
+    findings: tuple[Finding, ...]
     fixed_text: str | None  # None: the fixer changed nothing
-    fixed_codes: Counter[str]
+    fixed_findings: tuple[Finding, ...]  # those left after the fixes
     objectives: list[Objective]
     model: ProjectModel
 
@@ -153,71 +154,102 @@ def _plan_module(
         # A module-level function, which the worker can get by its name.
         if _IDENTIFIER.fullmatch(found.function.qualname)
     }
+    unrunnable = sorted({found.function.qualname for found in module.objectives} - set(objectives))
     names = [only] if only else sorted(objectives)
-    if not names:
-        others = sorted({found.function.qualname for found in module.objectives})
-        reason = (
-            "nothing to prove: no objective a study runs"
-            if not others
-            # The worker loads an objective by its name in the module.
-            else f"nothing to prove: verify runs module-level functions only, not {others[0]}"
-        )
-        return [ObjectivePlan(path, others[0] if others else "?", skipped=reason)]
+    if not names and not unrunnable:
+        return [ObjectivePlan(path, "?", skipped="nothing to prove: no objective a study runs")]
 
     original_text, original_facts = module.text, module.facts
-    original_codes = module.codes
     hand_fixed = path.with_name(path.stem + HAND_FIXED_SUFFIX + path.suffix)
     if hand_fixed.is_file():
         fixed_linter = Linter(Settings())
         (fixed_file,) = fixed_linter.load_paths([hand_fixed], Path.cwd())
         fixed_linter.lint([fixed_file])
-        if fixed_file.source is None:
+        if fixed_file.source is None or fixed_file.facts is None:
             problem = fixed_file.problem.message if fixed_file.problem else "it was not read"
             return [
                 ObjectivePlan(path, only or "?", skipped=f"error: {hand_fixed.name}: {problem}")
             ]
         fixed_text, fixed_source = fixed_file.source.text, fixed_file.source
-        left = Counter(finding.code for finding in fixed_file.findings)
+        fixed_facts = fixed_file.facts
+        left_findings = tuple(fixed_file.findings)
     else:
         hand_fixed = None
         fixed_text = module.fixed_text if module.fixed_text is not None else original_text
         fixed_source = module.source
-        left = module.fixed_codes
-    codes = tuple(sorted(original_codes - left))
+        fixed_facts = (
+            Linter(Settings()).load_bytes(fixed_source.encode(fixed_text), path.name).facts
+        )
+        left_findings = module.fixed_findings
+    every_objective = set(objectives) | set(unrunnable)
+
+    def codes_of(name: str) -> tuple[Counter[str], Counter[str]]:
+        """The codes of the objective's findings before and after the fixes: those inside
+        its function, and those outside every objective (a study's `pruner=`)."""
+        before = _codes_in(module.findings, original_facts, name, every_objective)
+        after = _codes_in(left_findings, fixed_facts, name, every_objective)
+        return before, after
 
     plans = []
+    if not only:
+        # Objectives the worker cannot call on their own: listed, so that a fix of theirs is
+        # never taken for proven.
+        for name in unrunnable:
+            before, after = codes_of(name)
+            codes = tuple(sorted(before - after))
+            plan = ObjectivePlan(path, name, codes=codes, remaining=tuple(sorted(after)))
+            plan.skipped = (
+                _nothing_fixed(before, None)
+                if not codes
+                else f"error: verify cannot run `{name}`: it runs module-level functions "
+                "that take the trial alone (not methods, closures, lambdas or partials)"
+            )
+            plans.append(plan)
     for name in names:
+        original_codes, left = codes_of(name)
+        codes = tuple(sorted(original_codes - left))
         plan = ObjectivePlan(path, name, codes=codes, remaining=tuple(sorted(left)))
         plan.hand_fixed = hand_fixed
         plans.append(plan)
         found = objectives.get(name)
         study = found.study if found else None
-        if found is None and name not in _module_functions(original_facts):
+        function = _module_function(original_facts, name)
+        if function is None:
             plan.skipped = f"error: {path.name} has no module-level function `{name}`"
             continue
-        if study is not None and study.direction is None and direction is None:
-            plan.skipped = "nothing to prove: the study is multi-objective or its direction unknown"
-            continue
-        if not codes:
+        needed = [
+            parameter.name
+            for parameter in function.parameters[1:]
+            if not parameter.has_default and parameter.kind in ("positional", "keyword_only")
+        ]
+        if needed and original_codes:
             plan.skipped = (
-                "nothing to prove: no finding"
-                if not original_codes
-                else "nothing to prove: no fix and no hand-corrected file for "
-                + ", ".join(sorted(original_codes))
+                f"error: verify cannot run `{name}`: it needs arguments besides the trial "
+                f"({', '.join(needed)})"
             )
             continue
-        plan.direction = direction or (study.direction if study else None) or "minimize"
+        if study is not None and (study.direction_count or 1) > 1:
+            plan.skipped = "nothing to prove: the study is multi-objective"
+            continue
+        if not codes:
+            plan.skipped = _nothing_fixed(original_codes, hand_fixed)
+            continue
+        if hand_fixed is not None and fixed_facts and name not in _module_functions(fixed_facts):
+            plan.skipped = f"error: {hand_fixed.name} has no module-level function `{name}`"
+            continue
+        known_direction = study.direction if study is not None else None
+        if known_direction is None and study is not None and direction is None:
+            plan.skipped = (
+                "error: the linter cannot read the study's direction; give it with --direction"
+            )
+            continue
+        # The direction the study is created with, when the linter can read it, wins.
+        plan.direction = known_direction or direction or "minimize"
         in_module = found is not None and found.study_path == found.path
         study_facts = module.model.facts(found.study_path) if found is not None else None
-        plan.original = _variant(
-            original_text, module.source, original_facts, name, found, in_module, study_facts
-        )
-        fixed_facts = (
-            Linter(Settings()).load_bytes(fixed_source.encode(fixed_text), path.name).facts
-        )
-        plan.fixed = _variant(
-            fixed_text, fixed_source, fixed_facts, name, found, in_module, study_facts
-        )
+        study_source = _StudySource(found, in_module, study_facts, original_text, original_facts)
+        plan.original = _variant(original_text, module.source, original_facts, name, study_source)
+        plan.fixed = _variant(fixed_text, fixed_source, fixed_facts, name, study_source)
         if pruner_preset is not None:
             plan.notes.append(f"pruner: {pruner_preset} (--pruner)")
         if plan.original.loop_row is None:
@@ -229,27 +261,73 @@ def _module_functions(facts: FileFacts) -> set[str]:
     return {function.qualname for function in facts.functions}
 
 
+def _codes_in(
+    findings: tuple[Finding, ...], facts: FileFacts | None, name: str, objectives: set[str]
+) -> Counter[str]:
+    spans = {
+        function.qualname: function.span
+        for function in (facts.functions if facts else ())
+        if function.qualname in objectives
+    }
+
+    def inside(finding: Finding, qualname: str) -> bool:
+        span = spans.get(qualname)
+        return span is not None and span.start_offset <= finding.span.start_offset < span.end_offset
+
+    return Counter(
+        finding.code
+        for finding in findings
+        if inside(finding, name) or not any(inside(finding, other) for other in spans)
+    )
+
+
+def _module_function(facts: FileFacts, name: str) -> FunctionFacts | None:
+    return next((f for f in facts.functions if f.qualname == name), None)
+
+
+def _nothing_fixed(original_codes: Counter[str], hand_fixed: Path | None) -> str:
+    """Why a plan without fixed codes is not run."""
+    if not original_codes:
+        return "nothing to prove: no finding"
+    found = ", ".join(sorted(original_codes))
+    if hand_fixed is not None:
+        # A hand-corrected file that corrects nothing is a mistake to show, not a pass.
+        return f"error: {hand_fixed.name} still has {found}"
+    return f"nothing to prove: no fix for {found}"
+
+
+@dataclass(frozen=True)
+class _StudySource:
+    """Where the study that runs an objective is written, as the linter found it."""
+
+    objective: Objective | None
+    in_module: bool  # the study is created in the objective's own module
+    facts: FileFacts | None  # of the study's module
+    original_text: str  # of the objective's module, before any fix
+    original_facts: FileFacts
+
+
 def _variant(
-    text: str,
-    source: SourceText,
-    facts: FileFacts | None,
-    objective: str,
-    found: Objective | None,
-    in_module: bool,
-    study_facts: FileFacts | None = None,
+    text: str, source: SourceText, facts: FileFacts | None, objective: str, study: _StudySource
 ) -> Variant:
     instrumented = instrument(text, objective)
     expression = None
+    found = study.objective
     if found is not None:
-        if in_module and facts is not None:
+        if study.in_module and facts is not None:
             # The variant's own study: a fix may have changed its `pruner=`.
-            study = _same_study(facts, found.study) or found.study
-            expression = _pruner_expression(study, facts, text)
+            same = _same_study(facts, found.study, study.original_facts)
+            if same is not None:
+                expression = _pruner_expression(same, facts, text)
+            else:
+                expression = _pruner_expression(
+                    found.study, study.original_facts, study.original_text
+                )
         else:
             # The study of the module that runs the objective, as written there.
             study_text = _read(Path(found.study_path))
-            expression = _pruner_expression(found.study, study_facts, study_text)
-    return Variant(instrumented.text, source, instrumented.loop_row, expression, in_module)
+            expression = _pruner_expression(found.study, study.facts, study_text)
+    return Variant(instrumented.text, source, instrumented.loop_row, expression, study.in_module)
 
 
 def _read(path: Path) -> str | None:
@@ -259,14 +337,25 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _same_study(facts: FileFacts, study: StudyFacts) -> StudyFacts | None:
-    """The study of `facts` made by the same call as `study` in the other variant."""
-    candidates = [
-        other
-        for other in facts.studies
-        if other.scope == study.scope and other.factory == study.factory
-    ]
-    return candidates[0] if len(candidates) == 1 else None
+def _same_study(
+    facts: FileFacts, study: StudyFacts, original_facts: FileFacts | None
+) -> StudyFacts | None:
+    """The study of `facts` made by the same call as `study` of `original_facts`: the one
+    in the same place among the studies of its function made the same way."""
+
+    def alike(facts: FileFacts) -> list[StudyFacts]:
+        return [
+            other
+            for other in facts.studies
+            if other.scope == study.scope and other.factory == study.factory
+        ]
+
+    if original_facts is None:
+        return None
+    before, after = alike(original_facts), alike(facts)
+    if study not in before or len(before) != len(after):
+        return None
+    return after[before.index(study)]
 
 
 def _pruner_expression(study: StudyFacts, facts: FileFacts | None, text: str | None) -> str | None:
