@@ -33,7 +33,6 @@ from optuna_lint.suppressions import add_noqa
 logger = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "verify", "rule", "rules", "config", "server")
-_NOT_YET = ("server",)
 
 EPILOG = """\
 examples:
@@ -82,9 +81,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from optuna_lint.verify.command import main as verify
 
         return verify(arguments)
-    if command in _NOT_YET:
-        print(f"optuna-lint: error: `{command}` is not available in this version", file=sys.stderr)
-        return EXIT_ERROR
+    if command == "server":
+        from optuna_lint.server import main as server
+
+        return server(arguments)
     return _check(arguments)
 
 

@@ -138,6 +138,7 @@ def _trial(index: int, state: str, passes: int, **attributes: list[int]) -> Tria
         last_step=passes - 1,
         user_attrs={},
         worker=0,
+        error=None,
         attributes=dict(attributes),
     )
 

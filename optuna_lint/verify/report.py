@@ -91,9 +91,12 @@ def _objective_block(run: ObjectiveRun, verdict: Verdict) -> str:
         cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
         lines.append("  " + "  ".join(cells).rstrip())
     saved = epochs_saved(run)
-    if saved is not None and saved > 0:
-        before = run.variants["original"].passes or 0
+    before = run.variants["original"].passes or 0
+    if saved is not None and saved > 0 and before:
         lines.append(f"  epochs saved: {saved} of {before} ({saved / before:.0%})")
+    for label in VARIANTS:
+        for reason, count in run.variants[label].failure_reasons()[:3]:
+            lines.append(f"  {label}: {count} trial(s) failed: {reason}")
     for claim in verdict.claims:
         mark = "ok " if claim.proven else "NO "
         lines.append(f"  {mark} {claim.what}: {claim.detail}")
@@ -101,11 +104,19 @@ def _objective_block(run: ObjectiveRun, verdict: Verdict) -> str:
 
 
 def epochs_saved(run: ObjectiveRun) -> int | None:
-    """Training-loop passes the original ran and the fixed variant did not."""
+    """Training-loop passes the original ran and the fixed variant did not, over the trials
+    that failed in neither (a trial that fails early saves nothing)."""
     original, fixed = (run.variants.get(label) for label in VARIANTS)
     if original is None or fixed is None or original.passes is None or fixed.passes is None:
         return None
-    return original.passes - fixed.passes
+    by_index = {trial.index: trial for trial in original.trials if trial.index is not None}
+    saved = 0
+    for trial in fixed.trials:
+        before = by_index.get(trial.index)
+        if before is None or "FAIL" in (before.state, trial.state):
+            continue
+        saved += (before.passes or 0) - (trial.passes or 0)
+    return saved
 
 
 def summary_line(runs: list[ObjectiveRun], verdicts: list[Verdict]) -> str:

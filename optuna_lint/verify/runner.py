@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from optuna_lint.verify.plan import ObjectivePlan, Variant
 from optuna_lint.verify.worker import (
     ATTRIBUTES_ATTRIBUTE,
+    ERROR_ATTRIBUTE,
     INDEX_ATTRIBUTE,
     PASSES_ATTRIBUTE,
     SURPLUS_ATTRIBUTE,
@@ -53,6 +55,7 @@ class TrialResult:
     last_step: int | None  # the step of its last report
     user_attrs: dict[str, Any]  # the trial's user attributes as the storage holds them
     worker: int | None  # the worker process that ran it
+    error: str | None  # why the objective raised, when the trial failed
     # key -> [the pass it was last set in, how many times it was set]; study attributes are
     # prefixed "study:"
     attributes: dict[str, list[int]]
@@ -69,6 +72,16 @@ class VariantResult:
 
     def count(self, state: str) -> int:
         return sum(trial.state == state for trial in self.trials)
+
+    def failure_reasons(self) -> list[tuple[str, int]]:
+        """Why trials failed, the most frequent reason first."""
+        reasons = Counter(t.error or "no reason stored" for t in self.trials if t.state == "FAIL")
+        return reasons.most_common()
+
+    @property
+    def unfinished(self) -> int:
+        """Trials left waiting or running when the workers stopped."""
+        return sum(trial.state in ("WAITING", "RUNNING") for trial in self.trials)
 
     @property
     def passes(self) -> int | None:
@@ -307,12 +320,14 @@ def _read_back(study_name: str, storage: str) -> list[TrialResult]:
                 index=trial.system_attrs.get(INDEX_ATTRIBUTE),
                 number=trial.number,
                 state=trial.state.name,
-                value=trial.value if trial.state.name == "COMPLETE" else None,
+                # A pruned trial holds its last reported value, as Optuna stores it.
+                value=trial.value,
                 passes=trial.system_attrs.get(PASSES_ATTRIBUTE),
                 steps_reported=len(trial.intermediate_values),
                 last_step=max(trial.intermediate_values, default=None),
                 user_attrs=dict(trial.user_attrs),
                 worker=trial.system_attrs.get(WORKER_ATTRIBUTE),
+                error=trial.system_attrs.get(ERROR_ATTRIBUTE),
                 attributes=trial.system_attrs.get(ATTRIBUTES_ATTRIBUTE, {}),
             )
         )

@@ -50,6 +50,14 @@ def judge(run: ObjectiveRun, tolerance: float) -> Verdict:
     if run.error is not None:
         return Verdict(ERROR, reason=run.error)
     original, fixed = run.variants["original"], run.variants["fixed"]
+    broken = [
+        f"the {label} variant: {variant.error}"
+        for label, variant in (("original", original), ("fixed", fixed))
+        if variant.error is not None and not variant.timed_out
+    ]
+    if broken:
+        # A worker that could not load or run the objective: there is no comparison to judge.
+        return Verdict(ERROR, reason="; ".join(broken))
     claims = []
     for kinds, check in (
         (ENABLES_PRUNING, _enables),
@@ -63,9 +71,10 @@ def judge(run: ObjectiveRun, tolerance: float) -> Verdict:
     claims.append(_no_new_failures(original, fixed))
     claims.append(_best_value(original, fixed, plan.direction, tolerance))
     for label, variant in (("original", original), ("fixed", fixed)):
-        if variant.error is not None:
-            # A worker that timed out or died leaves trials unrun: the comparison is not whole.
-            claims.append(Claim(f"the {label} variant ran", False, variant.error))
+        if variant.timed_out:
+            # Trials left unrun: the comparison is not whole.
+            detail = f"{variant.error}; {variant.unfinished} trial(s) unfinished"
+            claims.append(Claim(f"the {label} variant finished", False, detail))
     outcome = PROVEN if all(claim.proven for claim in claims) else NOT_PROVEN
     return Verdict(outcome, claims)
 

@@ -11,12 +11,14 @@ writes a result file saying which device torch saw and what went wrong, if anyth
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import random
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ INDEX_ATTRIBUTE = "optuna_lint:index"  # the trial's place in the draw, set by t
 SURPLUS_ATTRIBUTE = "optuna_lint:surplus"  # a trial a worker started when none was left
 WORKER_ATTRIBUTE = "optuna_lint:worker"  # which worker process ran the trial
 PASSES_ATTRIBUTE = "optuna_lint:passes"
+ERROR_ATTRIBUTE = "optuna_lint:error"  # why the objective raised, for a failed trial
 ATTRIBUTES_ATTRIBUTE = "optuna_lint:attributes"
 STUDY_ATTRIBUTE_PREFIX = "study:"
 
@@ -83,11 +86,48 @@ def _load_objective(spec: dict[str, Any]) -> tuple[Callable[..., Any], Any]:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(module_spec)
     sys.modules[module_name] = module
-    module_spec.loader.exec_module(module)
+    with _no_studies_run_on_import():
+        module_spec.loader.exec_module(module)
     objective = getattr(module, spec["objective"], None)
     if not callable(objective):
         raise AttributeError(f"{path.name} has no function `{spec['objective']}`")
     return objective, module
+
+
+@contextlib.contextmanager
+def _no_studies_run_on_import() -> Iterator[None]:
+    """Module-level code runs when the module is imported; a study it optimizes there would
+    train in full every time a variant is loaded. While the module loads, `optimize` returns
+    at once."""
+    try:
+        import optuna
+    except ImportError:
+        yield
+        return
+    optimize = optuna.study.Study.optimize
+    optuna.study.Study.optimize = lambda self, *arguments, **keywords: None
+    try:
+        yield
+    finally:
+        optuna.study.Study.optimize = optimize
+
+
+def _seed_everything(seed: int) -> None:
+    """The same random state for the same trial in both variants, so that they train the same
+    models until pruning sets them apart (an objective that seeds itself overrides it)."""
+    random.seed(seed)
+    try:
+        import numpy
+
+        numpy.random.seed(seed % 2**32)
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        torch.manual_seed(seed)
+    except ImportError:
+        pass
 
 
 def _draw(spec: dict[str, Any], objective: Callable[..., Any]) -> list[dict[str, Any]]:
@@ -133,9 +173,18 @@ def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> No
             storage.set_trial_system_attr(trial_id, SURPLUS_ATTRIBUTE, True)
             raise SurplusTrial
         storage.set_trial_system_attr(trial_id, WORKER_ATTRIBUTE, spec["worker_index"])
+        index = storage.get_trial(trial_id).system_attrs[INDEX_ATTRIBUTE]
+        _seed_everything(spec["seed"] * 100_003 + index)
         probe.begin_trial()
         try:
             return objective(trial)
+        except optuna.TrialPruned:
+            raise
+        except Exception as error:
+            # Stored with the trial, so the report can say why trials failed.
+            reason = "".join(traceback.format_exception_only(type(error), error)).strip()
+            storage.set_trial_system_attr(trial_id, ERROR_ATTRIBUTE, reason[-500:])
+            raise
         finally:
             record = probe.end_trial()
             if record is not None:
