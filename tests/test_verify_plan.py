@@ -121,6 +121,36 @@ def test_the_probe_goes_first_in_the_loop_around_the_report() -> None:
     )
 
 
+def test_the_epochs_inside_cross_validation_folds_and_while_loops_are_counted() -> None:
+    folds = textwrap.dedent(
+        """\
+        def objective(trial):
+            for fold in range(3):
+                for epoch in range(5):
+                    trial.report(1.0, fold * 5 + epoch)
+            return 1.0
+        """
+    )
+    assert instrument(folds, "objective").loop_row == 3
+    steps = textwrap.dedent(
+        """\
+        def helper(trial):
+            for step in range(3):
+                trial.report(1.0, step)
+
+        def objective(trial):
+            step = 0
+            while step < 12:
+                step += 1
+            return 1.0
+        """
+    )
+    # The objective's own loop, not the other function's.
+    instrumented = instrument(steps, "objective")
+    assert instrumented.loop_row == 7
+    assert f"        {PROBE_CALL}\n        step += 1\n" in instrumented.text
+
+
 def test_without_a_loop_the_text_is_unchanged() -> None:
     source = "def objective(trial):\n    return trial.suggest_float('x', 0, 1)\n"
     assert instrument(source, "objective").text == source
@@ -319,3 +349,33 @@ def test_the_direction_the_study_is_written_with_wins(tmp_path: Path) -> None:
     )
     (plan,) = plan_targets([str(path)], "maximize", None)
     assert (plan.skipped, plan.direction) == (None, "maximize")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["{tmp}"], "{tmp}: the folder holds no Python module"),
+        (["{tmp}/notes.txt"], "{tmp}/notes.txt: not a Python module (a .py file)"),
+        (["{tmp}/tune.py:"], "{tmp}/tune.py:: no objective named after the ':'"),
+        (["--tolerance", "-1", "{tmp}/tune.py"], "--tolerance takes a number of 0 or more"),
+        (
+            ["--output-file", "{tmp}/missing/report.json", "{tmp}/tune.py"],
+            "{tmp}/missing/report.json: its folder does not exist",
+        ),
+    ],
+)
+def test_targets_and_options_that_name_nothing_to_run_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture, arguments: list[str], message: str
+) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not Python\n")
+    (folder / "tune.py").write_text("x = 1\n")
+    # The folder itself holds no module once tune.py is left out of it.
+    arguments = [a.replace("{tmp}", str(folder)) for a in arguments]
+    if arguments == [str(folder)]:
+        (folder / "tune.py").unlink()
+    assert main(arguments) == 2
+    assert (
+        capsys.readouterr().err == f"optuna-lint: error: {message.replace('{tmp}', str(folder))}\n"
+    )

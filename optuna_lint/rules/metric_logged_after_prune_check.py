@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from optuna_lint.facts import CallAfterCheck, FunctionFacts
-from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
+from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck, stored_name
 
 
 class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
@@ -71,5 +71,5 @@ class MetricLoggedAfterPruneCheck(UserAttrAfterPruneCheck):
         key = f"{call.key}, " if call.key else ""
         return (
             f"`{call.sink}({key}...)` runs after the prune check on line {call.check_row}: a "
-            f"pruned trial raises there and never logs `{call.stale_name}`"
+            f"pruned trial raises there and never logs `{stored_name(call)}`"
         )

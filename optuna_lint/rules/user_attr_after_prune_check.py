@@ -83,7 +83,7 @@ class UserAttrAfterPruneCheck(Rule):
         return (
             f"`{call.receiver}.set_user_attr({call.key or '...'}, ...)` runs after the prune "
             f"check on line {call.check_row}: a pruned trial raises there and never stores "
-            f"`{call.stale_name}`"
+            f"`{stored_name(call)}`"
         )
 
     def _fix(self, call: CallAfterCheck) -> Fix | None:
@@ -98,3 +98,11 @@ class UserAttrAfterPruneCheck(Rule):
                 Edit(move.remove_start, move.remove_end, ""),
             ),
         )
+
+
+def stored_name(call: CallAfterCheck) -> str:
+    """What the user looks for and will not find: the key as written when it is a plain
+    string, else the value's name."""
+    if call.key is not None and len(call.key) >= 2 and call.key[0] == call.key[-1] in "'\"":
+        return call.key[1:-1]
+    return call.stale_name

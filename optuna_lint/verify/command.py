@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from optuna_lint.verify.verdict import DEFAULT_TOLERANCE, ERROR, NOT_PROVEN, jud
 from optuna_lint.verify.worker import PRESET_PRUNERS
 
 EXIT_PROVEN, EXIT_NOT_PROVEN, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 EPILOG = """\
 verify runs the code it is given: each objective, original and fixed, in subprocesses, on
@@ -52,6 +54,16 @@ def main(arguments: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if options.tolerance < 0:
+        print("optuna-lint: error: --tolerance takes a number of 0 or more", file=sys.stderr)
+        return EXIT_ERROR
+    if options.output_file and not Path(options.output_file).absolute().parent.is_dir():
+        # Known before the run, not after minutes of training.
+        print(
+            f"optuna-lint: error: {options.output_file}: its folder does not exist",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
     if options.storage is not None:
         try:
@@ -84,10 +96,22 @@ def main(arguments: Sequence[str]) -> int:
         pruner_preset=options.pruner,
     )
     runs = []
-    with tempfile.TemporaryDirectory(prefix="optuna-lint-verify-") as workspace:
-        runner = Runner(run_options, Path(workspace))
-        for index, plan in enumerate(plans):
-            runs.append(runner.run(plan, index, progress=_progress_factory()))
+    # SIGTERM (a CI job cancelled, `timeout`) stops the run as Ctrl-C does: the workers are
+    # killed and the temporary directory, with its copies of the user's code, removed.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with tempfile.TemporaryDirectory(prefix="optuna-lint-verify-") as workspace:
+            runner = Runner(run_options, Path(workspace))
+            try:
+                for index, plan in enumerate(plans):
+                    runs.append(runner.run(plan, index, progress=_progress_factory()))
+            finally:
+                runner.stop()
+    except KeyboardInterrupt:
+        print("optuna-lint: verify interrupted; nothing was kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     verdicts = [judge(run, options.tolerance) for run in runs]
 
     if options.output_format == "json":
@@ -113,6 +137,10 @@ def main(arguments: Sequence[str]) -> int:
     if NOT_PROVEN in outcomes:
         return EXIT_NOT_PROVEN
     return EXIT_PROVEN
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _parser() -> argparse.ArgumentParser:

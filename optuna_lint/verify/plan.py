@@ -77,15 +77,29 @@ def plan_targets(
     for target in targets or [str(bundled_fixtures())]:
         module, objective = _split_target(target)
         if module.is_dir():
-            modules.extend(
+            found = [
                 (path, None)
                 for path in sorted(module.glob("*.py"))
                 if not path.stem.endswith(HAND_FIXED_SUFFIX) and path.name != "__init__.py"
-            )
+            ]
+            if not found:
+                raise TargetError(f"{target}: the folder holds no Python module")
+            modules.extend(found)
         elif module.is_file():
+            if module.suffix != ".py":
+                raise TargetError(f"{target}: not a Python module (a .py file)")
             modules.append((module, objective))
+        elif target.endswith(":") and Path(target[:-1]).is_file():
+            raise TargetError(f"{target}: no objective named after the ':'")
         else:
             raise TargetError(f"{target}: no such file or folder")
+    # A module named twice (`tune.py ./tune.py`) runs once; `tune.py:objective` narrows it.
+    unique: dict[tuple[Path, str | None], None] = {}
+    for path, objective in modules:
+        unique.setdefault((path.resolve(), objective), None)
+    modules = [(path, objective) for path, objective in unique]
+    covered = {path for path, objective in modules if objective is None}
+    modules = [(p, o) for p, o in modules if o is None or p not in covered]
 
     # All the modules are linted and fixed together, so their projects are read once.
     linter = Linter(Settings(unsafe_fixes=True))

@@ -30,7 +30,8 @@ def describe_plans(plans: list[ObjectivePlan], options: Any) -> str:
     lines = [
         f"optuna-lint verify: running {len(to_run)} objective(s), original and fixed, in "
         f"subprocesses on copies in a temporary directory ({options.trials} trials each, "
-        f"device {options.device}); this executes their code, and your files are not written:"
+        f"{options.workers} worker(s), device {options.device}); this executes their code, "
+        "and your files are not written:"
     ]
     for plan in plans:
         if plan.skipped is not None:

@@ -109,6 +109,15 @@ class Runner:
         self.workspace = workspace
         self.storage = options.storage or f"sqlite:///{workspace / 'verify.db'}"
         self.environment = _environment(options.device)
+        self._running: set[subprocess.Popen] = set()
+
+    def stop(self) -> None:
+        """Kill every worker still running (the run was interrupted)."""
+        for process in list(self._running):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        self._running.clear()
 
     def run(self, plan: ObjectivePlan, index: int, progress: Any = None) -> ObjectiveRun:
         """Run both variants of a planned objective; `progress(description, total)`, when
@@ -232,7 +241,8 @@ class Runner:
         outcomes = []
         for process, result_path in running:
             process.wait()
-            outcome = _read_result(result_path)
+            self._running.discard(process)
+            outcome = _read_result(result_path, process.returncode)
             if killed and "wall_time" not in outcome:
                 outcome["timed_out"] = True
                 outcome["error"] = f"stopped after the time limit of {self.options.timeout:g} s"
@@ -250,7 +260,9 @@ class Runner:
             process.kill()
             process.wait()
             return {"error": f"stopped after the time limit of {self.options.timeout:g} s"}
-        return _read_result(result_path)
+        finally:
+            self._running.discard(process)
+        return _read_result(result_path, process.returncode)
 
     def _start(
         self,
@@ -286,6 +298,7 @@ class Runner:
             stderr=subprocess.STDOUT,
         )
         log.close()
+        self._running.add(process)
         return process, folder / "result.json"
 
 
@@ -298,13 +311,15 @@ def _environment(device: str) -> dict[str, str]:
     return environment
 
 
-def _read_result(path: Path) -> dict[str, Any]:
+def _read_result(path: Path, returncode: int | None) -> dict[str, Any]:
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
+        # The objective ended the process itself (os._exit, a crash in native code).
         log = path.with_name("output.log")
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
-        return {"error": "the worker died" + (f": {tail[0]}" if tail else "")}
+        status = f" with exit status {returncode}" if returncode is not None else ""
+        return {"error": f"the worker died{status}" + (f": {tail[0]}" if tail else "")}
 
 
 def _read_back(study_name: str, storage: str) -> list[TrialResult]:
