@@ -17,6 +17,7 @@ from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
 from optuna_lint.findings import Finding
+from optuna_lint.notebooks import NotebookSource, cell_texts, in_cells
 from optuna_lint.reporting import (
     OUTPUT_FORMATS,
     SUMMARY_FORMATS,
@@ -290,7 +291,7 @@ def _check(arguments: list[str]) -> int:
     if options.statistics:
         report.extend(line + "\n" for line in _statistics_lines(findings, settings.unsafe_fixes))
     elif not options.diff:
-        texts = {linted.display_path: linted.source.text for linted in files if linted.source}
+        findings, texts = _as_shown(findings, files)
         colour = options.output_file is None and _wants_colour(report_stream)
         report.append(
             render(findings, options.output_format, texts, settings.unsafe_fixes, colour=colour)
@@ -317,6 +318,26 @@ def _check(arguments: list[str]) -> int:
     if findings or (options.exit_non_zero_on_fix and fixed and options.fix):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _as_shown(
+    findings: list[Finding], files: list[LintedFile]
+) -> tuple[list[Finding], dict[str, str]]:
+    """The findings as the report shows them (a notebook's in its cells), and the text each
+    shown file name refers to."""
+    texts: dict[str, str] = {}
+    notebooks: dict[str, NotebookSource] = {}
+    for linted in files:
+        if isinstance(linted.source, NotebookSource) and linted.source.notebook is not None:
+            notebooks[linted.display_path] = linted.source
+            texts.update(cell_texts(linted.display_path, linted.source))
+        elif linted.source is not None:
+            texts[linted.display_path] = linted.source.text
+    shown = [
+        in_cells(finding, notebooks[finding.filename]) if finding.filename in notebooks else finding
+        for finding in findings
+    ]
+    return shown, texts
 
 
 def _statistics_lines(findings: list[Finding], unsafe_fixes: bool) -> list[str]:

@@ -60,8 +60,12 @@ def python_files_by_origin(
                 yield file, path
 
 
-def walk_python_files(directory: Path, exclusion: Excluder | None = None) -> Iterator[Path]:
-    """The `*.py` files under a directory, in a stable order, leaving out what is excluded."""
+def walk_python_files(
+    directory: Path, exclusion: Excluder | None = None, notebooks: bool = True
+) -> Iterator[Path]:
+    """The `*.py` files (and, with `notebooks`, `*.ipynb` files) under a directory, in a
+    stable order, leaving out what is excluded."""
+    suffixes = (".py", ".ipynb") if notebooks else (".py",)
     exclusion = exclusion or DefaultExclusion()
     for root, directories, files in os.walk(directory, onerror=None):
         directories[:] = sorted(
@@ -71,7 +75,7 @@ def walk_python_files(directory: Path, exclusion: Excluder | None = None) -> Ite
             and not exclusion.excludes(Path(root, name), is_directory=True)
         )
         for name in sorted(files):
-            if name.endswith(".py") and not exclusion.excludes(Path(root, name), False):
+            if name.endswith(suffixes) and not exclusion.excludes(Path(root, name), False):
                 yield Path(root, name)
 
 

@@ -30,6 +30,7 @@ from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
 from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
+from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook
 from optuna_lint.project import may_run_trials, project_root
 from optuna_lint.rules import (
     ALL_RULES,
@@ -164,7 +165,8 @@ class Linter:
     def load_bytes(self, data: bytes, display_path: str, path: Path | None = None) -> LintedFile:
         linted = LintedFile(display_path=display_path, path=path)
         try:
-            linted.source = decode_source(data)
+            is_notebook = path is not None and path.suffix == NOTEBOOK_SUFFIX
+            linted.source = read_notebook(data) if is_notebook else decode_source(data)
         except SourceError as error:
             linted.problem = SYNTAX_ERROR.finding(display_path, str(error), 1, 1)
             return linted
@@ -243,7 +245,8 @@ class Linter:
             if linted.path is not None
         }
         for root in roots:
-            for path in walk_python_files(root, self.exclusion):
+            # Notebooks are not modules another file can import: only named ones are read.
+            for path in walk_python_files(root, self.exclusion, notebooks=False):
                 # A file met again (named, or in a project nested in this one) is also a module
                 # of this project; it is read once.
                 key = named_keys.get(absolute_path(path)) or display_path(path, working_directory)
@@ -371,6 +374,13 @@ class Linter:
             linted.source = replace(original_source, text=text)
             linted.findings = self._findings(linted, self.project_model(files))
 
+        if (
+            linted.fix_refusal is None
+            and isinstance(original_source, NotebookSource)
+            and original_source.notebook is not None
+            and original_source.notebook.cell_sources(text) is None
+        ):
+            linted.fix_refusal = "the fixed text no longer keeps the notebook's cells apart"
         new_codes = {finding.code for finding in linted.findings} - original_codes
         if linted.fix_refusal is None and new_codes:
             linted.fix_refusal = (
