@@ -32,6 +32,7 @@ from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
 from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook
 from optuna_lint.project import may_run_trials, project_root
+from optuna_lint.relevance import can_matter
 from optuna_lint.rules import (
     ALL_RULES,
     FILE_NOT_LINTED,
@@ -61,6 +62,9 @@ class LintedFile:
     fixed: list[Finding] = field(default_factory=list)
     fixed_text: str | None = None  # the text after fixes, when fixes changed it
     fix_refusal: str | None = None  # why the fixed text must not be written
+    # Read but not analysed: nothing in its text can matter unless the project model leads
+    # to it (see `relevance`).
+    deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,15 @@ class Linter:
         settings_for: Callable[[Path], Settings] | None = None,
         exclusion: Excluder | None = None,
         force_exclude: bool = False,
+        analyse_everything: bool = False,
     ) -> None:
         """`settings` apply to every file, unless `settings_for` gives each file on disk its
         own (from its configuration file); text linted from memory always gets `settings`.
         `exclusion` says which files of the named folders and of the projects are left out,
-        and with `force_exclude` also which of the files named."""
+        and with `force_exclude` also which of the files named. `analyse_everything` turns
+        off the text test of `relevance` (for the tests that prove it loses nothing)."""
         self.settings = settings
+        self.analyse_everything = analyse_everything
         self._settings_for = settings_for
         self.exclusion = exclusion
         self.force_exclude = force_exclude
@@ -170,6 +177,9 @@ class Linter:
         except SourceError as error:
             linted.problem = SYNTAX_ERROR.finding(display_path, str(error), 1, 1)
             return linted
+        if not self.analyse_everything and not can_matter(linted.source.text):
+            linted.deferred = True
+            return linted
         linted.facts, linted.problem = self.analyse_text(linted.source.text, display_path, path)
         return linted
 
@@ -207,12 +217,39 @@ class Linter:
     # Linting
 
     def lint(self, files: Sequence[LintedFile]) -> None:
-        """Run the rules over every file, with the model of the projects they belong to."""
-        project = self.project_model(files)
-        started = time.perf_counter()
-        for linted in files:
-            linted.findings = self._findings(linted, project)
-        self.timings["link"] += time.perf_counter() - started
+        """Run the rules over every file, with the model of the projects they belong to.
+
+        A deferred file that the model loaded while linking (an `optimize` call or the trial
+        led to it) is analysed then, and the files are linted again with it, until no more
+        are: so a file's findings are the same as when every file is analysed up front.
+        """
+        while True:
+            project = self.project_model(files)
+            started = time.perf_counter()
+            for linted in files:
+                linted.findings = self._findings(linted, project)
+            if any(linted.deferred for linted in files):
+                project.follow_every_trial()
+            self.timings["link"] += time.perf_counter() - started
+            if not self._analyse_reached(files):
+                return
+
+    def _analyse_reached(self, files: Sequence[LintedFile]) -> bool:
+        """Analyse the deferred files the project model loaded; whether there were any."""
+        reached = [
+            linted
+            for linted in files
+            if linted.deferred and linted.display_path in self._other_facts
+        ]
+        for linted in reached:
+            linted.deferred = False
+            linted.facts = self._other_facts[linted.display_path]
+            if linted.facts is None and linted.source is not None:
+                # Loaded without its problem: analyse it again to report why it failed.
+                linted.facts, linted.problem = self.analyse_text(
+                    linted.source.text, linted.display_path, linted.path
+                )
+        return bool(reached)
 
     # The project model
 
@@ -285,6 +322,8 @@ class Linter:
         if linted.problem is not None:
             return [linted.problem]
         settings = self.file_settings(linted.path)
+        if linted.deferred:
+            return self._unsuppressed(linted, [], settings)
         context = RuleContext(
             path=linted.display_path,
             display_path=linted.display_path,

@@ -226,6 +226,11 @@ class ProjectModel:
                     self._reaching.setdefault(reached_path, []).append(objective)
         return self._reaching.get(path, [])
 
+    def follow_every_trial(self) -> None:
+        """Follow the trial of every objective to the end, loading every file it reaches (the
+        rules load only what their questions need)."""
+        self.objectives_reaching("")
+
     def _objective(self, path: str, facts: FileFacts, call: OptimizeCall) -> Objective | None:
         study = self.study_of(facts, call)
         if study is None:

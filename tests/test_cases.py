@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from optuna_lint import lint_paths
+from optuna_lint import Settings, lint_paths
+from optuna_lint.engine import Linter
 from optuna_lint.reporting import concise_line
 
 CASES = Path(__file__).parent / "cases"
@@ -44,3 +45,19 @@ def test_case_findings(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert found == expected_marks(folder)
     lines = [concise_line(f, unsafe_fixes=False) for f in findings]
     assert lines == (folder / "expected.txt").read_text().splitlines()
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_case_findings_do_not_depend_on_the_text_test(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / case
+    shutil.copytree(CASES / case, folder)
+    monkeypatch.chdir(folder)
+    found = {}
+    for analyse_everything in (False, True):
+        linter = Linter(Settings(), analyse_everything=analyse_everything)
+        files = linter.load_paths([Path(".")], Path.cwd())
+        linter.lint(files)
+        found[analyse_everything] = [concise_line(f, False) for x in files for f in x.findings]
+    assert found[False] == found[True]

@@ -197,8 +197,8 @@ def test_syntax_error_next_to_good_file(in_tmp: Path, capsys) -> None:
 
 def test_undecodable_and_too_deep_files(in_tmp: Path, capsys) -> None:
     (in_tmp / "binary.py").write_bytes(b"x = '\xff\xfe'\n")
-    (in_tmp / "deep.py").write_text("x = " + "[" * 150 + "]" * 150 + "\n")
-    (in_tmp / "chain.py").write_text("x = " + "+".join(["1"] * 300) + "\n")
+    (in_tmp / "deep.py").write_text("trials = " + "[" * 150 + "]" * 150 + "\n")
+    (in_tmp / "chain.py").write_text("trials = " + "+".join(["1"] * 300) + "\n")
     status, out, _ = run(capsys, "--output-format", "concise")
     assert status == 1
     assert out.splitlines()[:3] == [

@@ -55,6 +55,6 @@ def test_a_crashing_rule_is_an_internal_error_for_that_file_only(
 def test_syntax_error_position_comes_from_cpython_when_it_has_one() -> None:
     from optuna_lint import lint_source
 
-    (finding,) = lint_source("x = 1\nif x\n    pass\n")
+    (finding,) = lint_source("import optuna\nif x\n    pass\n")
     assert (finding.code, finding.location.row, finding.location.column) == ("OPL001", 2, 5)
     assert finding.message == "Cannot parse the file: expected ':'"

@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 
 from optuna_lint import Settings, lint_paths
+from optuna_lint.engine import Linter
+from optuna_lint.findings import Finding
 
 Tree = dict[str, str]
 Found = tuple[str, str, int, int, str]
@@ -1825,6 +1827,108 @@ def test_a_file_linted_alone_has_the_findings_it_has_in_its_project(
     assert {found[0] for found in whole} <= set(modules)
     for module in modules:
         assert lint(module) == [found for found in whole if found[0] == module], module
+
+
+def every_finding(paths: list[str], analyse_everything: bool) -> list[Found]:
+    """Every rule's findings, with or without the text test that skips unrelated files."""
+    linter = Linter(Settings(), analyse_everything=analyse_everything)
+    files = linter.load_paths([Path(p) for p in paths], Path.cwd())
+    linter.lint(files)
+    found = [finding for linted in files for finding in linted.findings]
+    return [
+        (f.filename, f.code, f.location.row, f.location.column, f.message)
+        for f in sorted(found, key=Finding.sort_key)
+    ]
+
+
+@pytest.mark.parametrize(("name", "reports"), EQUIVALENCE_CASES)
+def test_skipping_files_without_optuna_words_loses_no_finding(
+    project: Path, name: str, reports: bool
+) -> None:
+    # With every file named and with each named alone: the files the text test leaves out
+    # are analysed when the model reaches them, so nothing depends on the test.
+    files = variant(TREES[name], reports=reports)
+    write_tree(project, {**files, "pyproject.toml": '[project]\nname = "tree"\n'})
+    whole = every_finding(["."], analyse_everything=True)
+    assert every_finding(["."], analyse_everything=False) == whole
+    for module in sorted(path for path in files if path.endswith(".py")):
+        alone = [found for found in whole if found[0] == module]
+        assert every_finding([module], analyse_everything=False) == alone, module
+
+
+def test_a_named_module_without_optuna_words_is_analysed_when_the_trial_reaches_it(
+    project: Path,
+) -> None:
+    write_tree(
+        project,
+        {
+            "pyproject.toml": '[project]\nname = "tree"\n',
+            # Neither loops.py nor goal.py has a word of the text test: the trial is `t` there.
+            "loops.py": """\
+                import logging
+
+                from checks import step
+
+
+                def fit(t, epochs):
+                    try:
+                        for epoch in range(epochs):
+                            step(t, 1.0 / (epoch + 1), epoch)
+                    except Exception:
+                        logging.exception("epoch failed")
+                    return 0.0
+                """,
+            "checks.py": """\
+                import optuna
+
+
+                def step(trial, loss, epoch):
+                    trial.report(loss, epoch)
+                    if trial.should_prune():
+                        raise optuna.TrialPruned()
+                """,
+            "goal.py": """\
+                from loops import fit
+
+
+                def goal(t):
+                    return fit(t, 10)
+                """,
+            "unrelated.py": "def add(a, b):\n    return a +\n",
+            "run.py": """\
+                import optuna
+                from goal import goal
+
+                optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(goal)
+                """,
+        },
+    )
+    found = every_finding(["loops.py", "goal.py", "unrelated.py"], analyse_everything=False)
+    assert [(path, code, row) for path, code, row, _, _ in found] == [("loops.py", "OPL107", 10)]
+    # The broken module is never parsed: nothing in it can matter to an Optuna rule.
+    assert every_finding(["unrelated.py"], analyse_everything=True)[0][1] == "OPL001"
+    assert every_finding(["unrelated.py"], analyse_everything=False) == []
+
+
+def test_an_objective_without_optuna_words_is_analysed_when_a_study_runs_it(
+    project: Path,
+) -> None:
+    write_tree(
+        project,
+        {
+            "pyproject.toml": '[project]\nname = "tree"\n',
+            "goal.py": "def goal(t):\n    return t.suggest_float('x', 0, 1)\n",
+            "run.py": """\
+                import optuna
+                from goal import goal
+
+                optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(goal)
+                """,
+        },
+    )
+    expected = [("goal.py", "OPL101", 1, 1, unfed("goal", trial="t"))]
+    assert every_finding(["goal.py"], analyse_everything=False) == expected
+    assert every_finding(["."], analyse_everything=False) == expected
 
 
 def test_a_project_nested_in_a_repository_is_also_a_module_of_it(project: Path) -> None:

@@ -1,10 +1,11 @@
-"""Which unnamed files of a project are analysed before the trial is followed anywhere."""
+"""Which files of a project are analysed before the trial is followed anywhere."""
 
 from __future__ import annotations
 
 import pytest
 
 from optuna_lint.project import may_run_trials
+from optuna_lint.relevance import can_matter
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,36 @@ def test_files_that_can_run_trials_are_kept(text: str) -> None:
 )
 def test_files_that_cannot_run_trials_are_left_until_the_trial_reaches_them(text: str) -> None:
     assert not may_run_trials(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import optuna",
+        "from optuna_integration import PyTorchLightningPruningCallback",
+        "def fit(trial, model):",
+        "def objective(t: Trial):",
+        "raise TrialPruned()",
+        "if t.should_prune():",
+        "pruner = make_pruner(config)",
+        "s = create_study()",
+        "self.study.optimize(self)",
+        "runner.optimize(objective)",
+        "# OPTUNA is configured elsewhere",
+    ],
+)
+def test_files_with_an_optuna_word_are_analysed(text: str) -> None:
+    assert can_matter(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "def fit(t, model):\n    t.report(loss, epoch)",
+        "import torch\nmodel = torch.nn.Linear(2, 1)",
+        "def goal(t):\n    return t.suggest_float('x', 0, 1)",
+    ],
+)
+def test_files_without_one_wait_until_the_model_reaches_them(text: str) -> None:
+    assert not can_matter(text)

@@ -16,7 +16,10 @@ class SyntaxErrorRule(Rule):
 
     ## Known problems
     The linter parses the syntax of every Python 3 version, whatever the Python running it, so a
-    file is only reported when no Python 3 version accepts it.
+    file is only reported when no Python 3 version accepts it. A file whose text has none of
+    the words Optuna code needs (`optuna`, `trial`, `prun`, `study`, `optimize`, in any case)
+    is not parsed unless the trial or an `optimize` call leads to it, so its syntax errors are
+    left to the other tools that check it.
 
     ## Example
     ```python

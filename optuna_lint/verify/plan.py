@@ -101,8 +101,9 @@ def plan_targets(
     covered = {path for path, objective in modules if objective is None}
     modules = [(p, o) for p, o in modules if o is None or p not in covered]
 
-    # All the modules are linted and fixed together, so their projects are read once.
-    linter = Linter(Settings(unsafe_fixes=True))
+    # All the modules are linted and fixed together, so their projects are read once. Each
+    # named module is analysed, whatever its text, since its facts are the plan's.
+    linter = Linter(Settings(unsafe_fixes=True), analyse_everything=True)
     files = linter.load_paths([path for path, _ in modules], Path.cwd())
     linter.lint(files)
     original_findings = {id(linted): list(linted.findings) for linted in files}
@@ -176,7 +177,7 @@ def _plan_module(
     original_text, original_facts = module.text, module.facts
     hand_fixed = path.with_name(path.stem + HAND_FIXED_SUFFIX + path.suffix)
     if hand_fixed.is_file():
-        fixed_linter = Linter(Settings())
+        fixed_linter = Linter(Settings(), analyse_everything=True)
         (fixed_file,) = fixed_linter.load_paths([hand_fixed], Path.cwd())
         fixed_linter.lint([fixed_file])
         if fixed_file.source is None or fixed_file.facts is None:
@@ -192,7 +193,9 @@ def _plan_module(
         fixed_text = module.fixed_text if module.fixed_text is not None else original_text
         fixed_source = module.source
         fixed_facts = (
-            Linter(Settings()).load_bytes(fixed_source.encode(fixed_text), path.name).facts
+            Linter(Settings(), analyse_everything=True)
+            .load_bytes(fixed_source.encode(fixed_text), path.name)
+            .facts
         )
         left_findings = module.fixed_findings
     every_objective = set(objectives) | set(unrunnable)

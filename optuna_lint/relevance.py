@@ -1,0 +1,27 @@
+"""Which files can matter to the rules, decided from their text before anything is parsed.
+
+Parsing is most of what a run costs, and in most trees almost no file mentions Optuna. A file
+is analysed up front only when its text holds one of the words every Optuna-facing construct
+needs: `optuna` (imports, attribute chains, `optuna_integration`), `trial` (the trial
+parameter, `Trial` annotations, `TrialPruned`, `TorchDistributedTrial`), `prun` (`pruner=`,
+`should_prune`, pruner classes, pruning callbacks and handlers), `study` (`create_study`,
+`load_study`, a study kept on `self`) or `optimize`. The test ignores case, and it is a
+superset: words in comments, strings and unrelated names (`industrial`) keep a file too.
+
+What the words cannot see is code that only handles a trial under another name, such as
+`def fit(t): ...` in a module of helpers, or an objective whose parameter is `t` and whose study
+lives in another file. Such a file matters only when the trial or an `optimize` call leads to
+it, and the project model then loads it (see `engine.Linter.lint`), so its findings do not
+depend on the test. `may_run_trials` is the narrower test for the files nobody named.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPTUNA_WORDS = re.compile(r"optuna|trial|prun|study|optimize", re.IGNORECASE)
+
+
+def can_matter(text: str) -> bool:
+    """Whether the text may hold Optuna code that a rule reads without following the trial."""
+    return _OPTUNA_WORDS.search(text) is not None
