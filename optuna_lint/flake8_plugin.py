@@ -25,13 +25,14 @@ from pathlib import Path
 
 from optuna_lint import __version__
 from optuna_lint.api import lint_source
-from optuna_lint.configuration import ConfigurationFinder
+from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.discovery import display_path
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
 from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
 from optuna_lint.project import project_root
+from optuna_lint.rules import FILE_NOT_LINTED
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceText
 
@@ -64,7 +65,15 @@ class OptunaLintChecker:
     def run(self) -> Iterator[tuple[int, int, str, type[OptunaLintChecker]]]:
         """One `(row, column, "CODE message", type)` per finding; flake8 counts columns from
         0 and prints them plus 1, so the printed column is optuna-lint's own."""
-        for finding in lint_for_flake8(self.filename, "".join(self.lines)):
+        try:
+            findings = lint_for_flake8(self.filename, "".join(self.lines))
+        except ConfigError as error:
+            # An exception would stop flake8 with a traceback from its worker processes; the
+            # reason, on the first line of each file, says what to repair in one line.
+            message = f"File not linted: broken configuration: {error}"
+            yield 1, 0, f"{FILE_NOT_LINTED.code} {message}", type(self)
+            return
+        for finding in findings:
             row, column = finding.location.row, finding.location.column
             yield row, column - 1, f"{finding.code} {finding.message}", type(self)
 
@@ -76,7 +85,7 @@ def lint_for_flake8(filename: str, text: str) -> list[Finding]:
     not what flake8 read (an editor piping an unsaved buffer through `flake8 -` with
     `--stdin-display-name`), flake8's text is linted in the file's place. A name with no file
     (`stdin`) is linted as a module of its own, with the configuration that applies to it.
-    `ConfigError` (a broken configuration file) is left to flake8, which stops and says why.
+    A broken configuration file raises `ConfigError`.
     """
     path = Path(filename)
     if path.is_file():

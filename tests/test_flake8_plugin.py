@@ -253,3 +253,20 @@ def test_flake8_hides_opl901_on_a_bare_noqa(project: Path, capsys) -> None:
     assert [found[3] for found in run_flake8(project, "--disable-noqa", "sub/bare_noqa.py")] == [
         "OPL901"
     ]
+
+
+def test_a_broken_configuration_is_one_line_per_file_not_a_traceback(project: Path) -> None:
+    (project / "optuna-lint.toml").write_text("select = [\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "OPL", "never_reports.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(
+        "never_reports.py:1:1: OPL002 File not linted: broken configuration: "
+        f"{project / 'optuna-lint.toml'}: not valid TOML: "
+    ), line
