@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from optuna_lint import __version__
+from optuna_lint.cache import CACHE_FOLDER, FactsCaches
 from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
@@ -30,6 +31,7 @@ from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
 from optuna_lint.suppressions import add_noqa
+from optuna_lint.workers import default_jobs
 
 logger = logging.getLogger(__name__)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -166,6 +168,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="with `-` as the path: the name (and project) of the text read from stdin",
     )
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_positive_count,
+        default=None,
+        help="analyse files in N processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache of analyses"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="PATH",
+        help=f"keep the cache here (default: {CACHE_FOLDER}/ at each project's root)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the linter does")
     parser.add_argument("--version", action="version", version=f"optuna-lint {__version__}")
@@ -242,6 +259,8 @@ def _check(arguments: list[str]) -> int:
         settings_for,
         Exclusion(configurations),
         force_exclude=options.force_exclude,
+        jobs=options.jobs or default_jobs(),
+        caches=None if options.no_cache else FactsCaches(_optional_path(options.cache_dir)),
     )
     try:
         if from_stdin:
@@ -259,6 +278,7 @@ def _check(arguments: list[str]) -> int:
         linter.fix(files)
     else:
         linter.lint(files)
+    linter.close()
     if options.add_noqa:
         return _add_noqa(linter, files, errors)
 
@@ -539,3 +559,17 @@ def _list_rules() -> int:
     for rule in ALL_RULES:
         print(f"{rule.code}  {rule.name:<{width}}  fix: {rule.fix_availability}")
     return EXIT_CLEAN
+
+
+def _positive_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return count
+
+
+def _optional_path(text: str | None) -> Path | None:
+    return Path(text) if text is not None else None

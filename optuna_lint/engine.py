@@ -7,7 +7,6 @@ the position of a syntax error, compiled (not executed) by CPython.
 
 from __future__ import annotations
 
-import ast
 import logging
 import stat
 import time
@@ -15,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import libcst as cst
-
+from optuna_lint.analysis import Analysis
+from optuna_lint.cache import FactsCaches
 from optuna_lint.discovery import (
     Excluder,
     absolute_path,
@@ -27,7 +26,6 @@ from optuna_lint.discovery import (
 from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
 from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
-from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
 from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook
@@ -40,10 +38,10 @@ from optuna_lint.rules import (
     UNUSED_NOQA,
     RuleContext,
 )
-from optuna_lint.screening import screen_source
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceError, SourceText, decode_source
 from optuna_lint.suppressions import read_suppressions
+from optuna_lint.workers import AnalysisJob, AnalysisPool
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +63,12 @@ class LintedFile:
     # Read but not analysed: nothing in its text can matter unless the project model leads
     # to it (see `relevance`).
     deferred: bool = False
+    from_stdin: bool = False  # its analyses are not cached: the text is on no disk
+
+    @property
+    def cache_root(self) -> Path | None:
+        """The root of the project whose cache keeps this file's analyses, if any."""
+        return None if self.from_stdin else self.root
 
 
 @dataclass(frozen=True)
@@ -85,14 +89,20 @@ class Linter:
         exclusion: Excluder | None = None,
         force_exclude: bool = False,
         analyse_everything: bool = False,
+        jobs: int = 1,
+        caches: FactsCaches | None = None,
     ) -> None:
         """`settings` apply to every file, unless `settings_for` gives each file on disk its
         own (from its configuration file); text linted from memory always gets `settings`.
         `exclusion` says which files of the named folders and of the projects are left out,
         and with `force_exclude` also which of the files named. `analyse_everything` turns
-        off the text test of `relevance` (for the tests that prove it loses nothing)."""
+        off the text test of `relevance` (for the tests that prove it loses nothing). Files
+        are analysed in `jobs` processes, and their facts kept in `caches` when given; `close`
+        ends the processes and bounds the caches."""
         self.settings = settings
         self.analyse_everything = analyse_everything
+        self._pool = AnalysisPool(jobs)
+        self._caches = caches
         self._settings_for = settings_for
         self.exclusion = exclusion
         self.force_exclude = force_exclude
@@ -121,15 +131,22 @@ class Linter:
         files = []
         roots: dict[tuple[Path, Path], Path] = {}
         for path, origin in python_files_by_origin(list(paths), self.exclusion, self.force_exclude):
-            linted = self.load_path(path, display_path(path, working_directory))
+            linted = self._read_path(path, display_path(path, working_directory))
             key = (absolute_path(path).parent, origin)
             if key not in roots:
                 named_directory = origin if origin.is_dir() else None
                 roots[key] = project_root(path, named_directory)
             linted.root = roots[key]
             files.append(linted)
+        self._analyse_files(files)
         self.timings["analyse"] += time.perf_counter() - started
         return files
+
+    def close(self) -> None:
+        """End the worker processes, and bound the caches this run wrote to."""
+        self._pool.close()
+        if self._caches is not None:
+            self._caches.prune()
 
     def file_settings(self, path: Path | None) -> Settings:
         """The settings a file is linted with."""
@@ -141,13 +158,26 @@ class Linter:
         """Analyse text read from standard input as the file `path` of its project (the
         file on disk, if there is one, is not read)."""
         started = time.perf_counter()
-        linted = self.load_bytes(data, display_path(path, working_directory), path)
+        linted = self._read_bytes(data, display_path(path, working_directory), path)
         linted.root = project_root(path)
+        linted.from_stdin = True
+        self._analyse_files([linted])
         self.timings["analyse"] += time.perf_counter() - started
         return linted
 
     def load_path(self, path: Path, display_path: str) -> LintedFile:
         """Read and analyse a file; problems become OPL001/OPL002 findings, never exceptions."""
+        linted = self._read_path(path, display_path)
+        self._analyse_files([linted])
+        return linted
+
+    def load_bytes(self, data: bytes, display_path: str, path: Path | None = None) -> LintedFile:
+        """Decode and analyse a text, as the file `path` when it has one."""
+        linted = self._read_bytes(data, display_path, path)
+        self._analyse_files([linted])
+        return linted
+
+    def _read_path(self, path: Path, display_path: str) -> LintedFile:
         linted = LintedFile(display_path=display_path, path=path)
         max_file_size = self.file_settings(path).max_file_size
         try:
@@ -167,9 +197,10 @@ class Linter:
             reason = error.strerror or str(error)
             linted.problem = FILE_NOT_LINTED.finding(display_path, f"cannot read it: {reason}")
             return linted
-        return self.load_bytes(data, display_path, path)
+        return self._read_bytes(data, display_path, path)
 
-    def load_bytes(self, data: bytes, display_path: str, path: Path | None = None) -> LintedFile:
+    def _read_bytes(self, data: bytes, display_path: str, path: Path | None) -> LintedFile:
+        """The decoded text, marked deferred when it cannot matter; not yet analysed."""
         linted = LintedFile(display_path=display_path, path=path)
         try:
             is_notebook = path is not None and path.suffix == NOTEBOOK_SUFFIX
@@ -179,9 +210,25 @@ class Linter:
             return linted
         if not self.analyse_everything and not can_matter(linted.source.text):
             linted.deferred = True
-            return linted
-        linted.facts, linted.problem = self.analyse_text(linted.source.text, display_path, path)
         return linted
+
+    def _analyse_files(self, files: Sequence[LintedFile]) -> None:
+        waiting = [
+            linted
+            for linted in files
+            if linted.source is not None
+            and linted.problem is None
+            and linted.facts is None
+            and not linted.deferred
+        ]
+        analyses = self._analyse_many(
+            [
+                (linted.source.text, linted.display_path, linted.path, linted.cache_root)
+                for linted in waiting
+            ]
+        )
+        for linted, analysis in zip(waiting, analyses, strict=True):
+            linted.facts, linted.problem = analysis.facts, analysis.problem
 
     def analyse_text(
         self,
@@ -189,30 +236,43 @@ class Linter:
         display_path: str,
         path: Path | None = None,
         report_errors: bool = True,
+        root: Path | None = None,
     ) -> tuple[FileFacts | None, Finding | None]:
         """Facts about a source text, or the OPL001/OPL002 finding saying why there are none."""
-        reason = screen_source(text)
-        if reason is not None:
-            return None, FILE_NOT_LINTED.finding(display_path, reason)
-        try:
-            module = cst.parse_module(text)
-        except cst.ParserSyntaxError as error:
-            return None, _syntax_error(display_path, text, error)
-        except RecursionError:
-            return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to parse")
-        except Exception as error:  # the native parser reports some inputs this way
-            return None, _syntax_error(display_path, text, error)
-        try:
-            return gather_facts(module, text, self.file_settings(path).metric_sinks), None
-        except RecursionError:
-            return None, FILE_NOT_LINTED.finding(display_path, "nested too deeply to analyse")
-        except Exception as error:  # a bug in the analysis must not stop the other files
-            logger.debug("analysis failed on %s", display_path, exc_info=True)
-            if report_errors:
+        (analysis,) = self._analyse_many([(text, display_path, path, root)], report_errors)
+        return analysis.facts, analysis.problem
+
+    def _analyse_many(
+        self,
+        texts: Sequence[tuple[str, str, Path | None, Path | None]],
+        report_errors: bool = True,
+    ) -> list[Analysis]:
+        """The analyses of (text, display path, path, project root) in order: from the
+        project's cache where it has them, else by the worker processes (then cached)."""
+        analyses: dict[int, Analysis] = {}
+        jobs: list[AnalysisJob] = []
+        waiting: list[int] = []
+        for index, (text, shown_as, path, root) in enumerate(texts):
+            metric_sinks = self.file_settings(path).metric_sinks
+            cache = self._caches.for_root(root) if self._caches is not None else None
+            facts = cache.get(text, metric_sinks) if cache is not None else None
+            if facts is not None:
+                analyses[index] = Analysis(facts=facts)
+            else:
+                jobs.append(AnalysisJob(text, shown_as, metric_sinks))
+                waiting.append(index)
+        for index, job, analysis in zip(waiting, jobs, self._pool.analyse(jobs), strict=True):
+            analyses[index] = analysis
+            root = texts[index][3]
+            if analysis.facts is not None and self._caches is not None:
+                cache = self._caches.for_root(root)
+                if cache is not None:
+                    cache.put(job.text, job.metric_sinks, analysis.facts)
+            if analysis.internal_error is not None and report_errors:
                 self.internal_errors.append(
-                    InternalError(display_path, f"internal error while analysing: {error!r}")
+                    InternalError(job.display_path, analysis.internal_error)
                 )
-            return None, None
+        return [analyses[index] for index in range(len(texts))]
 
     # Linting
 
@@ -247,7 +307,7 @@ class Linter:
             if linted.facts is None and linted.source is not None:
                 # Loaded without its problem: analyse it again to report why it failed.
                 linted.facts, linted.problem = self.analyse_text(
-                    linted.source.text, linted.display_path, linted.path
+                    linted.source.text, linted.display_path, linted.path, root=linted.cache_root
                 )
         return bool(reached)
 
@@ -281,6 +341,7 @@ class Linter:
             for linted in files
             if linted.path is not None
         }
+        preloaded: list[tuple[str, str, Path | None, Path | None]] = []
         for root in roots:
             # Notebooks are not modules another file can import: only named ones are read.
             for path in walk_python_files(root, self.exclusion, notebooks=False):
@@ -290,20 +351,23 @@ class Linter:
                 seen = key in self._index
                 self._index.add(key, path, root)
                 if not seen:
-                    self._preload(key, path)
+                    text = self._read_other(path)
+                    if text is not None and may_run_trials(text):
+                        preloaded.append((text, key, path, root))
+        analyses = self._analyse_many(preloaded, report_errors=False)
+        for (_, key, _, _), analysis in zip(preloaded, analyses, strict=True):
+            self._other_facts[key] = analysis.facts
         self.timings["index"] += time.perf_counter() - started
-
-    def _preload(self, key: str, path: Path) -> None:
-        text = self._read_other(path)
-        if text is not None and may_run_trials(text):
-            self._other_facts[key] = self.analyse_text(text, key, path, report_errors=False)[0]
 
     def _load_other(self, key: str) -> FileFacts | None:
         """Facts of a project file nobody named, analysed the first time the trial reaches it."""
         if key not in self._other_facts:
             path = self._index.path(key) if key in self._index else None
             text = self._read_other(path) if path is not None else None
-            facts = self.analyse_text(text, key, path, report_errors=False)[0] if text else None
+            root = self._index.root(key) if path is not None else None
+            facts = None
+            if text:
+                facts = self.analyse_text(text, key, path, report_errors=False, root=root)[0]
             self._other_facts[key] = facts
         return self._other_facts[key]
 
@@ -402,7 +466,9 @@ class Linter:
             if not wanted:
                 break
             result = apply_fixes(text, wanted)
-            facts, problem = self.analyse_text(result.text, linted.display_path, linted.path)
+            facts, problem = self.analyse_text(
+                result.text, linted.display_path, linted.path, root=linted.cache_root
+            )
             if problem is not None:
                 linted.fix_refusal = f"the fixed text does not parse ({problem.message})"
                 break
@@ -432,27 +498,3 @@ class Linter:
         linted.fixed = fixed
         linted.fixed_text = text
         linted.source = replace(linted.source, text=text)
-
-
-def _syntax_error(display_path: str, text: str, error: Exception) -> Finding:
-    """OPL001 at the position CPython gives when it also rejects the text, else at LibCST's,
-    else at the first NUL character, else at 1:1."""
-    if isinstance(error, cst.ParserSyntaxError):
-        reason = error.message
-        position: tuple[int, int] | None = (error.raw_line, error.raw_column + 1)
-    else:
-        reason, position = str(error) or type(error).__name__, None
-    try:
-        compile(text, display_path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as compile_error:
-        if compile_error.lineno:
-            position = (compile_error.lineno, compile_error.offset or 1)
-            reason = compile_error.msg
-    except ValueError:
-        pass  # CPython before 3.12 rejects NUL characters without saying where
-    if position is None and "\0" in text:
-        nul = text.index("\0")
-        row = text.count("\n", 0, nul) + 1
-        position = (row, nul - (text.rfind("\n", 0, nul) + 1) + 1)
-    row, column = position or (1, 1)
-    return SYNTAX_ERROR.finding(display_path, reason, max(row, 1), max(column, 1))

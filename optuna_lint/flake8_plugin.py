@@ -24,12 +24,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from optuna_lint import __version__
+from optuna_lint.analysis import Analysis
 from optuna_lint.api import lint_source
+from optuna_lint.cache import FactsCaches
 from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.discovery import display_path
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
-from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
 from optuna_lint.project import project_root
 from optuna_lint.rules import FILE_NOT_LINTED
@@ -44,9 +45,13 @@ _LINE_END = re.compile(r"\r\n|\r")
 
 # How many analysed files a flake8 process keeps: enough for the modules of a large project.
 ANALYSES_KEPT = 4096
-_Analysis = tuple[FileFacts | None, Finding | None]
 # The analyses of this process, by text, reported name and metric sinks; the oldest used go.
-_ANALYSES: OrderedDict[tuple[str, str, tuple[str, ...]], _Analysis] = OrderedDict()
+_ANALYSES: OrderedDict[tuple[str, str, tuple[str, ...]], Analysis] = OrderedDict()
+
+
+# The command line's caches of analyses, so a flake8 process reads the unchanged files of a
+# project from them as `optuna-lint` does.
+_CACHES = FactsCaches()
 
 
 class OptunaLintChecker:
@@ -107,7 +112,9 @@ def lint_file_in_project(path: Path, text: str | None = None) -> list[Finding]:
             per_file[file] = _configured_settings(configurations, file)
         return per_file[file]
 
-    linter = LinterKeepingAnalyses(run_settings, settings_for, Exclusion(configurations))
+    linter = LinterKeepingAnalyses(
+        run_settings, settings_for, Exclusion(configurations), caches=_CACHES
+    )
     files = linter.load_paths([path], working_directory)
     if text is not None:
         files = [_with_text(linter, linted, text, working_directory) for linted in files]
@@ -159,20 +166,33 @@ class LinterKeepingAnalyses(Linter):
     edited in between is analysed again.
     """
 
-    def analyse_text(
+    def _analyse_many(
         self,
-        text: str,
-        display_path: str,
-        path: Path | None = None,
+        texts: Sequence[tuple[str, str, Path | None, Path | None]],
         report_errors: bool = True,
-    ) -> _Analysis:
-        key = (text, display_path, self.file_settings(path).metric_sinks)
-        if key in _ANALYSES:
-            _ANALYSES.move_to_end(key)
-            return _ANALYSES[key]
-        analysis = super().analyse_text(text, display_path, path, report_errors)
-        if analysis != (None, None):  # an internal error is reported again each time
-            _ANALYSES[key] = analysis
-            if len(_ANALYSES) > ANALYSES_KEPT:
-                _ANALYSES.popitem(last=False)
-        return analysis
+    ) -> list[Analysis]:
+        keys = [
+            (text, shown_as, self.file_settings(path).metric_sinks)
+            for text, shown_as, path, _ in texts
+        ]
+        missing = [index for index, key in enumerate(keys) if key not in _ANALYSES]
+        fresh = dict(
+            zip(
+                missing,
+                super()._analyse_many([texts[index] for index in missing], report_errors),
+                strict=True,
+            )
+        )
+        analyses = []
+        for index, key in enumerate(keys):
+            if index in fresh:
+                analysis = fresh[index]
+                if analysis.internal_error is None:  # an internal error is reported each time
+                    _ANALYSES[key] = analysis
+                    if len(_ANALYSES) > ANALYSES_KEPT:
+                        _ANALYSES.popitem(last=False)
+            else:
+                analysis = _ANALYSES[key]
+                _ANALYSES.move_to_end(key)
+            analyses.append(analysis)
+        return analyses

@@ -45,6 +45,10 @@ class ModuleIndex:
     def path(self, key: str) -> Path:
         return self._path_of[key]
 
+    def root(self, key: str) -> Path:
+        """The root of the project a file was first indexed for."""
+        return self._root_of[key]
+
     def __contains__(self, key: str) -> bool:
         return key in self._path_of
 
