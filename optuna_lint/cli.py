@@ -261,6 +261,7 @@ def _check(arguments: list[str]) -> int:
         force_exclude=options.force_exclude,
         jobs=options.jobs or default_jobs(),
         caches=None if options.no_cache else FactsCaches(_optional_path(options.cache_dir)),
+        progress=_wants_progress(options),
     )
     try:
         if from_stdin:
@@ -573,3 +574,8 @@ def _positive_count(text: str) -> int:
 
 def _optional_path(text: str | None) -> Path | None:
     return Path(text) if text is not None else None
+
+
+def _wants_progress(options: argparse.Namespace) -> bool:
+    """A progress bar only where a person watches: a terminal, outside CI, unless quiet."""
+    return sys.stderr.isatty() and not os.environ.get("CI") and not options.quiet

@@ -91,17 +91,19 @@ class Linter:
         analyse_everything: bool = False,
         jobs: int = 1,
         caches: FactsCaches | None = None,
+        progress: bool = False,
     ) -> None:
         """`settings` apply to every file, unless `settings_for` gives each file on disk its
         own (from its configuration file); text linted from memory always gets `settings`.
         `exclusion` says which files of the named folders and of the projects are left out,
         and with `force_exclude` also which of the files named. `analyse_everything` turns
         off the text test of `relevance` (for the tests that prove it loses nothing). Files
-        are analysed in `jobs` processes, and their facts kept in `caches` when given; `close`
-        ends the processes and bounds the caches."""
+        are analysed in `jobs` processes, with a progress bar on stderr when `progress` is
+        set, and their facts kept in `caches` when given; `close` ends the processes and
+        bounds the caches."""
         self.settings = settings
         self.analyse_everything = analyse_everything
-        self._pool = AnalysisPool(jobs)
+        self._pool = AnalysisPool(jobs, progress)
         self._caches = caches
         self._settings_for = settings_for
         self.exclusion = exclusion

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+
+from tqdm import tqdm
 
 from optuna_lint.analysis import Analysis, analyse_text
 
 # Below this many files, starting processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 8
+# Below this many files a run is over before a progress bar would tell anything.
+MIN_FILES_FOR_PROGRESS = 200
 
 
 @dataclass(frozen=True)
@@ -38,21 +42,27 @@ def default_jobs() -> int:
 class AnalysisPool:
     """Worker processes started on first use and kept for the rest of the run."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, progress: bool = False) -> None:
+        """`progress` shows a bar on stderr while many files are analysed."""
         self.jobs = jobs
+        self.progress = progress
         self._executor: ProcessPoolExecutor | None = None
 
     def analyse(self, jobs: Sequence[AnalysisJob]) -> list[Analysis]:
         if self.jobs <= 1 or len(jobs) < MIN_FILES_FOR_WORKERS:
-            return [_run(job) for job in jobs]
+            return list(self._shown(map(_run, jobs), len(jobs)))
         order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index].text))
         results: dict[int, Analysis] = {}
-        executor = self._start()
-        for index, analysis in zip(
-            order, executor.map(_run, [jobs[i] for i in order]), strict=True
-        ):
+        analysed = self._start().map(_run, [jobs[index] for index in order])
+        for index, analysis in zip(order, self._shown(analysed, len(jobs)), strict=True):
             results[index] = analysis
         return [results[index] for index in range(len(jobs))]
+
+    def _shown(self, analyses: Iterator[Analysis], count: int) -> Iterator[Analysis]:
+        if not self.progress or count < MIN_FILES_FOR_PROGRESS:
+            return analyses
+        bar = tqdm(analyses, total=count, unit="file", desc="analysing", leave=False)
+        return iter(bar)
 
     def close(self) -> None:
         if self._executor is not None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import shutil
 from pathlib import Path
 
 import pytest
 
 from optuna_lint.analysis import analyse_text
-from optuna_lint.cli import main
+from optuna_lint.cli import _wants_progress, main
 from optuna_lint.workers import MIN_FILES_FOR_WORKERS, AnalysisJob, AnalysisPool
 
 REPOSITORY = Path(__file__).parent.parent
@@ -43,3 +44,27 @@ def test_two_jobs_report_what_one_job_reports(
         outputs.append((status, capsys.readouterr().out))
     assert outputs[0] == outputs[1]
     assert outputs[0][0] == 1 and outputs[0][1].count('"code"') > 20
+
+
+def test_a_progress_bar_shows_only_when_asked_and_for_long_runs(capsys) -> None:
+    many = [AnalysisJob("import optuna\n", f"m{index}.py", ()) for index in range(200)]
+    AnalysisPool(1, progress=False).analyse(many)
+    AnalysisPool(1, progress=True).analyse(many[:10])
+    assert capsys.readouterr().err == ""
+    AnalysisPool(1, progress=True).analyse(many)
+    assert "analysing" in capsys.readouterr().err
+
+
+def test_the_command_line_asks_for_progress_on_a_terminal_outside_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options = argparse.Namespace(quiet=False)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    monkeypatch.delenv("CI", raising=False)
+    assert _wants_progress(options)
+    monkeypatch.setenv("CI", "true")
+    assert not _wants_progress(options)
+    monkeypatch.delenv("CI")
+    assert not _wants_progress(argparse.Namespace(quiet=True))
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    assert not _wants_progress(options)
