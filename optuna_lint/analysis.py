@@ -10,11 +10,8 @@ import ast
 import logging
 from dataclasses import dataclass
 
-import libcst as cst
-
 from optuna_lint.facts import FileFacts
 from optuna_lint.findings import Finding
-from optuna_lint.gather import gather_facts
 from optuna_lint.rules import FILE_NOT_LINTED, SYNTAX_ERROR
 from optuna_lint.screening import screen_source
 
@@ -33,6 +30,12 @@ class Analysis:
 
 def analyse_text(text: str, display_path: str, metric_sinks: tuple[str, ...] = ()) -> Analysis:
     """The facts of a source text, or why there are none."""
+    # Imported here, not above: a run that finds every file in its cache never loads LibCST,
+    # which is a good part of the start-up of a run that lints one file.
+    import libcst as cst
+
+    from optuna_lint.gather import gather_facts
+
     reason = screen_source(text)
     if reason is not None:
         return Analysis(problem=FILE_NOT_LINTED.finding(display_path, reason))
@@ -57,6 +60,8 @@ def analyse_text(text: str, display_path: str, metric_sinks: tuple[str, ...] = (
 def _syntax_error(display_path: str, text: str, error: Exception) -> Finding:
     """OPL001 at the position CPython gives when it also rejects the text, else at LibCST's,
     else at the first NUL character, else at 1:1."""
+    import libcst as cst
+
     if isinstance(error, cst.ParserSyntaxError):
         reason = error.message
         position: tuple[int, int] | None = (error.raw_line, error.raw_column + 1)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import importlib.metadata
 import io
 import logging
 import os
@@ -52,9 +53,9 @@ _ALLOWED_MODULES = (facts_module, findings_module)
 def code_fingerprint() -> str:
     """A digest of the linter's own source and of the Python and LibCST that run it: facts
     made by other code are never read."""
-    import libcst
-
-    digest = hashlib.sha256(f"{sys.version_info[:2]}\0{libcst.__file__}".encode())
+    # LibCST's version from its metadata: importing it would cost more than the whole lookup.
+    libcst_version = importlib.metadata.version("libcst")
+    digest = hashlib.sha256(f"{sys.version_info[:2]}\0{libcst_version}".encode())
     package = Path(optuna_lint.__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -180,9 +181,15 @@ class _FactsUnpickler(pickle.Unpickler):
     """Builds only the dataclasses of the facts and positions modules."""
 
     def find_class(self, module: str, name: str) -> type:
-        for allowed in _ALLOWED_MODULES:
-            if module == allowed.__name__:
-                found = getattr(allowed, name, None)
-                if isinstance(found, type) and dataclasses.is_dataclass(found):
-                    return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not a fact class")
+        found = _FACT_CLASSES.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a fact class")
+        return found
+
+
+_FACT_CLASSES = {
+    (module.__name__, name): value
+    for module in _ALLOWED_MODULES
+    for name, value in vars(module).items()
+    if isinstance(value, type) and dataclasses.is_dataclass(value)
+}

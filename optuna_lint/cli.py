@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import json
 import logging
 import os
@@ -215,6 +216,7 @@ def _overrides(options: argparse.Namespace) -> dict[str, object]:
 
 def _check(arguments: list[str]) -> int:
     options = _parser().parse_args(arguments)
+    _collect_garbage_less_often()
     logging.basicConfig(
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="optuna-lint: %(message)s",
@@ -579,3 +581,13 @@ def _optional_path(text: str | None) -> Path | None:
 def _wants_progress(options: argparse.Namespace) -> bool:
     """A progress bar only where a person watches: a terminal, outside CI, unless quiet."""
     return sys.stderr.isatty() and not os.environ.get("CI") and not options.quiet
+
+
+def _collect_garbage_less_often() -> None:
+    """Parsing and reading cached facts build millions of small objects that live to the end
+    of the run, and Python's default thresholds would scan them again and again (a fifth of a
+    cold run's time, and half of a warm one's). The objects made while starting up are set
+    aside for good, and the youngest generation is collected after 200,000 allocations
+    instead of 700; worker processes inherit both."""
+    gc.freeze()
+    gc.set_threshold(200_000, 20, 100)

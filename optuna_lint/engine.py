@@ -413,6 +413,8 @@ class Linter:
     def _unsuppressed(
         self, linted: LintedFile, findings: list[Finding], settings: Settings
     ) -> list[Finding]:
+        if not findings and not settings.is_selected(UNUSED_NOQA.code):
+            return []  # nothing to suppress: the comments need not be read
         text = linted.source.text if linted.source else ""
         suppressions = read_suppressions(text)
         if suppressions.whole_file:

@@ -18,6 +18,7 @@ class Exclusion:
     def __init__(self, configurations: ConfigurationFinder) -> None:
         self.configurations = configurations
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._folders: dict[Path, tuple[Path, ...]] = {}
 
     def excludes(self, path: Path, is_directory: bool) -> bool:
         """Whether a file or folder met while walking a named folder is left out."""
@@ -48,13 +49,7 @@ class Exclusion:
     def _gitignored(self, path: Path, is_directory: bool) -> bool:
         """Git's answer: the deepest `.gitignore` that has a say about the path decides."""
         ignored = False
-        folders = []
-        for folder in path.parents:
-            if (folder / ".gitignore").is_file():
-                folders.append(folder)
-            if (folder / ".git").exists():
-                break  # the repository's own root: git reads no .gitignore above it
-        for folder in reversed(folders):  # from the outermost inwards
+        for folder in self._gitignore_folders(path.parent):  # from the outermost inwards
             spec = self._gitignore(folder)
             if spec is None:
                 continue
@@ -63,6 +58,17 @@ class Exclusion:
             if result.include is not None:
                 ignored = result.include
         return ignored
+
+    def _gitignore_folders(self, folder: Path) -> tuple[Path, ...]:
+        """The folders, from the outermost, whose `.gitignore` applies to what `folder` holds:
+        `folder` and those above it, up to the repository's root. Asked for every file of a
+        walk, so each folder's answer is kept."""
+        if folder not in self._folders:
+            at_root = (folder / ".git").exists() or folder.parent == folder
+            above = () if at_root else self._gitignore_folders(folder.parent)
+            has_own = (folder / ".gitignore").is_file()
+            self._folders[folder] = (*above, folder) if has_own else above
+        return self._folders[folder]
 
     def _gitignore(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
         if folder not in self._gitignores:

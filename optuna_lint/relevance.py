@@ -17,11 +17,12 @@ depend on the test. `may_run_trials` is the narrower test for the files nobody n
 
 from __future__ import annotations
 
-import re
-
-_OPTUNA_WORDS = re.compile(r"optuna|trial|prun|study|optimize", re.IGNORECASE)
+_OPTUNA_WORDS = ("optuna", "trial", "prun", "study", "optimize")
 
 
 def can_matter(text: str) -> bool:
     """Whether the text may hold Optuna code that a rule reads without following the trial."""
-    return _OPTUNA_WORDS.search(text) is not None
+    # Substring tests on the lower-cased text: several times faster than one regular
+    # expression that ignores case, on the many files that hold none of the words.
+    lowered = text.lower()
+    return any(word in lowered for word in _OPTUNA_WORDS)
