@@ -121,6 +121,7 @@ class Linter:
         self._indexed: frozenset[str] = frozenset()
         # Facts of project files nobody named: preloaded, or loaded when the trial reaches them.
         self._other_facts: dict[str, FileFacts | None] = {}
+        self._deferred: dict[str, LintedFile] = {}
         # Seconds spent reading and analysing the named files, indexing their projects (with
         # the unnamed files analysed then), and linking the project and running the rules.
         self.timings = {"analyse": 0.0, "index": 0.0, "link": 0.0}
@@ -333,6 +334,7 @@ class Linter:
         started = time.perf_counter()
         self._index, self._indexed = ModuleIndex(), named
         self._other_facts = {}
+        self._deferred = {linted.display_path: linted for linted in files if linted.deferred}
         roots = sorted({linted.root for linted in files if linted.root is not None})
         working_directory = Path.cwd()
         for linted in files:
@@ -362,11 +364,17 @@ class Linter:
         self.timings["index"] += time.perf_counter() - started
 
     def _load_other(self, key: str) -> FileFacts | None:
-        """Facts of a project file nobody named, analysed the first time the trial reaches it."""
+        """Facts of a file not analysed yet (nobody named it, or it was deferred), analysed the
+        first time an `optimize` call or the trial leads to it."""
         if key not in self._other_facts:
-            path = self._index.path(key) if key in self._index else None
-            text = self._read_other(path) if path is not None else None
-            root = self._index.root(key) if path is not None else None
+            deferred = self._deferred.get(key)
+            if deferred is not None and deferred.source is not None:
+                # Named: its text is the one read for the run (standard input's, say).
+                path, text, root = deferred.path, deferred.source.text, deferred.cache_root
+            else:
+                path = self._index.path(key) if key in self._index else None
+                text = self._read_other(path) if path is not None else None
+                root = self._index.root(key) if path is not None else None
             facts = None
             if text:
                 facts = self.analyse_text(text, key, path, report_errors=False, root=root)[0]

@@ -1967,3 +1967,28 @@ def test_a_pipe_in_the_project_is_never_read(project: Path) -> None:
     os.mkfifo(project / "pipe.py")
     assert lint("objectives.py") == [("objectives.py", "OPL101", 4, 1, unfed("objective"))]
     assert ("pipe.py", "OPL002", 1, 1, "File not linted: it is not a regular file") in lint(".")
+
+
+def test_standard_input_without_optuna_words_is_analysed_for_the_file_it_stands_for(
+    project: Path,
+) -> None:
+    # The text on disk reports through a helper; the text piped in (an editor's unsaved
+    # buffer) does not. The piped text is the one linted, in the file's place.
+    write_tree(
+        project,
+        {
+            "pyproject.toml": '[project]\nname = "tree"\n',
+            "goal.py": "from loops import fit\n\n\ndef goal(t):\n    return fit(t)\n",
+            "run.py": """\
+                import optuna
+                from goal import goal
+
+                optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(goal)
+                """,
+        },
+    )
+    linter = Linter(Settings())
+    piped = b"def goal(t):\n    return t.suggest_float('x', 0, 1)\n"
+    linted = linter.load_stdin(piped, Path("goal.py"), Path.cwd())
+    linter.lint([linted])
+    assert [(f.code, f.location.row) for f in linted.findings] == [("OPL101", 1)]
