@@ -5,6 +5,10 @@ shared out among processes. The largest go first: handed out one at a time in th
 work ends at about the same time on every core instead of waiting on one large file picked up
 last. The results come back in the order of the texts given, so a run's output is the same
 with any number of workers.
+
+A worker that dies (LibCST's native parser can take a process down on input that passes the
+screening of `screening.py`) breaks the pool, and the run stops with an error instead of
+restarting a worker and reporting the file.
 """
 
 from __future__ import annotations
