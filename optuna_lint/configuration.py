@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
+from optuna_lint.patterns import InvalidPattern, compile_patterns
 from optuna_lint.settings import DEFAULT_SELECT, Settings
 
 if sys.version_info >= (3, 11):
@@ -68,9 +67,16 @@ def _positive_integer(value: Any) -> int:
     return value
 
 
+def _patterns(value: Any) -> tuple[str, ...]:
+    patterns = _strings(value)
+    compile_patterns(patterns)  # raises InvalidPattern, naming the pattern
+    return patterns
+
+
 def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ValueError('a table of glob patterns to codes, such as {"tests/*" = ["OPL2"]}')
+    compile_patterns(value)
     return tuple((pattern, _codes(codes)) for pattern, codes in value.items())
 
 
@@ -87,8 +93,8 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "extend-select": _codes,
     "ignore": _codes,
     "per-file-ignores": _per_file_ignores,
-    "exclude": _strings,
-    "extend-exclude": _strings,
+    "exclude": _patterns,
+    "extend-exclude": _patterns,
     "respect-gitignore": _boolean,
     "assume-default-pruner": _boolean,
     "metric-sinks": _strings,
@@ -112,7 +118,7 @@ class Patterns:
             return False
         if not self.patterns:
             return False
-        spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        spec = compile_patterns(self.patterns)
         text = relative.as_posix()
         return spec.match_file(text) or (path.is_dir() and spec.match_file(text + "/"))
 
@@ -175,7 +181,7 @@ class Configuration:
 def _matches_name(patterns: tuple[str, ...], name: str) -> bool:
     """A pattern without a slash also matches the file's name, as in ruff."""
     plain = [pattern for pattern in patterns if "/" not in pattern]
-    return bool(plain) and pathspec.GitIgnoreSpec.from_lines(plain).match_file(name)
+    return bool(plain) and compile_patterns(plain).match_file(name)
 
 
 def find_configuration_file(directory: Path) -> Path | None:
@@ -217,6 +223,8 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
             raise ConfigError(f"{path}: unknown key `{key}`; the keys are: {known}")
         try:
             values[key] = reader(raw)
+        except InvalidPattern as error:
+            raise ConfigError(f"{path}: `{key}`: {error}") from None
         except ValueError as error:
             raise ConfigError(f"{path}: `{key}` must be {error}") from None
 

@@ -121,6 +121,15 @@ def test_gitignore_is_respected_with_git_s_rules(in_tmp: Path, capsys) -> None:
     assert len(found(run(capsys)[1])) == 5
 
 
+def test_a_gitignore_line_that_is_no_pattern_is_skipped_as_git_does(in_tmp: Path, capsys) -> None:
+    (in_tmp / ".git").mkdir()
+    write(in_tmp / ".gitignore", "[z-a]\n\\\ngenerated/\n")
+    for name in ("generated/tune.py", "tune.py"):
+        write(in_tmp / name, UNFED)
+    status, lines, err = run(capsys, "--output-format", "concise")
+    assert (status, found(lines), err) == (1, ["tune.py OPL101"], "")
+
+
 def test_a_named_file_is_linted_even_when_excluded_unless_force_exclude(
     in_tmp: Path, capsys
 ) -> None:
@@ -173,6 +182,18 @@ def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -
         ),
         ('extend = "missing.toml"\n', "`extend` names {tmp}/missing.toml, which does not exist"),
         ("select = [\n", "not valid TOML: "),
+        (
+            'extend-exclude = ["scratch/", "[z-a]"]\n',
+            '`extend-exclude`: invalid pattern "[z-a]": bad character range z-a\n',
+        ),
+        (
+            'exclude = ["\\\\"]\n',
+            '`exclude`: invalid pattern "\\\\": not a gitignore-style pattern\n',
+        ),
+        (
+            'per-file-ignores = { "[9-0]*.py" = ["OPL1"] }\n',
+            '`per-file-ignores`: invalid pattern "[9-0]*.py": bad character range 9-0\n',
+        ),
     ],
 )
 def test_bad_configuration_is_a_one_line_error(
