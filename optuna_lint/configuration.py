@@ -265,6 +265,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        # TOML is UTF-8 by definition; tomllib lets the decoding error through as it is.
+        byte = error.object[error.start]
+        raise ConfigError(
+            f"{path}: not valid TOML: it is not UTF-8 (byte 0x{byte:02x} at offset {error.start})"
+        ) from None
 
 
 class ConfigurationFinder:

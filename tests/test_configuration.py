@@ -209,6 +209,22 @@ def test_bad_configuration_is_a_one_line_error(
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize("name", ["pyproject.toml", "optuna-lint.toml", "other.toml"])
+def test_a_configuration_file_that_is_not_utf8_is_a_one_line_error(
+    in_tmp: Path, capsys, name: str
+) -> None:
+    # Even a pyproject.toml without the table: it may hold it, and only reading it can tell.
+    (in_tmp / name).write_bytes(b'[project]\nname = "caf\xe9"\n')
+    write(in_tmp / "tune.py", UNFED)
+    arguments = ("--config", name) if name == "other.toml" else ()
+    assert run(capsys, *arguments) == (
+        2,
+        [],
+        f"optuna-lint: error: {in_tmp}/{name}: not valid TOML: it is not UTF-8 "
+        "(byte 0xe9 at offset 21)\n",
+    )
+
+
 def test_extend_in_a_circle_is_an_error(in_tmp: Path, capsys) -> None:
     write(in_tmp / "a.toml", 'extend = "b.toml"\n')
     write(in_tmp / "b.toml", 'extend = "a.toml"\n')
