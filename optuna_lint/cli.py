@@ -26,6 +26,7 @@ from optuna_lint.reporting import (
     summary_line,
 )
 from optuna_lint.rule_docs import rule_page
+from optuna_lint.rule_selection import UnknownSelector, checked_selectors
 from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
@@ -172,19 +173,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _codes(value: str) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+class UsageError(Exception):
+    """A bad option or combination of options; the message is the one line printed."""
+
+
+def _codes(option: str, value: str) -> tuple[str, ...]:
+    """The comma-separated selectors of an option, checked as the configuration files' are."""
+    try:
+        return checked_selectors(code for code in value.split(",") if code.strip())
+    except UnknownSelector as error:
+        raise UsageError(f"{option}: {error}") from None
 
 
 def _overrides(options: argparse.Namespace) -> dict[str, object]:
     """The configuration keys the command line sets; they win over every file's own."""
     overrides: dict[str, object] = {}
     if options.select is not None:
-        overrides["select"] = _codes(options.select)
+        overrides["select"] = _codes("--select", options.select)
     if options.extend_select is not None:
-        overrides["extend-select"] = _codes(options.extend_select)
+        overrides["extend-select"] = _codes("--extend-select", options.extend_select)
     if options.ignore is not None:
-        overrides["ignore"] = _codes(options.ignore)
+        overrides["ignore"] = _codes("--ignore", options.ignore)
     if options.unsafe_fixes:
         overrides["unsafe-fixes"] = True
     if options.assume_default_pruner:
@@ -202,7 +211,11 @@ def _check(arguments: list[str]) -> int:
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="optuna-lint: %(message)s",
     )
-    overrides = _overrides(options)
+    try:
+        overrides = _overrides(options)
+    except UsageError as error:
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         configurations = ConfigurationFinder(
             Path(options.config) if options.config else None, isolated=options.isolated

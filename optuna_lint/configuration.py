@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.patterns import InvalidPattern, compile_patterns
+from optuna_lint.rule_selection import UnknownSelector, checked_selectors
 from optuna_lint.settings import DEFAULT_SELECT, Settings
 
 if sys.version_info >= (3, 11):
@@ -38,15 +39,7 @@ class ConfigError(Exception):
 def _codes(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError('a list of rule codes or prefixes, such as ["OPL1", "OPL201"]')
-    codes = tuple(item.strip().upper() for item in value)
-    bad = [
-        code
-        for code in codes
-        if not ((code.startswith("OPL") and code[3:].isdigit()) or code == "OPL")
-    ]
-    if bad:
-        raise ValueError(f'rule codes or prefixes such as "OPL2" (not {bad[0]!r})')
-    return codes
+    return checked_selectors(value)  # raises UnknownSelector, naming the selector
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -223,7 +216,7 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
             raise ConfigError(f"{path}: unknown key `{key}`; the keys are: {known}")
         try:
             values[key] = reader(raw)
-        except InvalidPattern as error:
+        except (InvalidPattern, UnknownSelector) as error:
             raise ConfigError(f"{path}: `{key}`: {error}") from None
         except ValueError as error:
             raise ConfigError(f"{path}: `{key}` must be {error}") from None

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from optuna_lint.cli import main
 
 UNFED = (
@@ -114,3 +116,33 @@ def test_output_file_holds_the_report(in_tmp: Path, capsys) -> None:
 def test_exit_zero_wins(in_tmp: Path, capsys) -> None:
     (in_tmp / "a.py").write_text(UNFED)
     assert run(capsys, "--exit-zero")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--select", "NOPE"], "--select: unknown rule selector `NOPE`"),
+        (["--select", "OPL999"], "--select: unknown rule selector `OPL999`"),
+        (["--select", "OPL1,opl2"], "--select: unknown rule selector `opl2`"),
+        (["--extend-select", "OPL9,OPL4"], "--extend-select: unknown rule selector `OPL4`"),
+        (["--ignore", "OPL1x"], "--ignore: unknown rule selector `OPL1x`"),
+    ],
+)
+def test_an_unknown_rule_selector_is_a_usage_error(
+    in_tmp: Path, capsys, arguments: list[str], message: str
+) -> None:
+    (in_tmp / "a.py").write_text(UNFED)
+    assert run(capsys, *arguments) == (2, "", f"optuna-lint: error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("selector", "status"),
+    [("OPL", 1), ("OPL1", 1), ("OPL10", 1), ("OPL101", 1), (" OPL101 ", 1), ("OPL2", 0)],
+)
+def test_a_code_or_a_prefix_of_codes_is_a_selector(
+    in_tmp: Path, capsys, selector: str, status: int
+) -> None:
+    (in_tmp / "a.py").write_text(UNFED)
+    found_status, out, err = run(capsys, "--select", selector, "--output-format", "concise")
+    assert (found_status, err) == (status, "")
+    assert (UNFED_LINE.format(path="a.py", marker="") in out) == (status == 1)
