@@ -26,7 +26,7 @@ from optuna_lint.reporting import (
     summary_line,
 )
 from optuna_lint.rule_docs import rule_page
-from optuna_lint.rule_selection import UnknownSelector, checked_selectors
+from optuna_lint.rule_selection import UnknownSelector, checked_selectors, shortest_selectors
 from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
@@ -508,8 +508,9 @@ def _show_config(arguments: list[str]) -> int:
     settings = configuration.settings_for(None if path.is_dir() else path.absolute(), {})
     print(f"# configuration file: {configuration.path or 'none (the defaults)'}")
     shown = {
-        "select": settings.select,
-        "ignore": settings.ignore,
+        # The rules that are on, after every layer's select, extend-select and ignore (and,
+        # for a file, its per-file-ignores): what the file is linted with.
+        "select": shortest_selectors(settings.select),
         **{
             key: configuration.values[key]
             for key in ("exclude", "extend-exclude", "per-file-ignores")

@@ -3,7 +3,8 @@
 The configuration of a file is the closest one above it: in each folder from the file's upwards,
 an `optuna-lint.toml`, else a `pyproject.toml` that has a `[tool.optuna-lint]` table. A file can
 inherit another with `extend = "../pyproject.toml"`; its own keys then override the inherited
-ones, except `extend-select` and `extend-exclude`, which add to them. Patterns (`exclude`,
+ones, except `extend-exclude`, which adds to them, and the rule selection, which is resolved
+layer by layer as in ruff (`rule_selection.selected_codes`). Patterns (`exclude`,
 `extend-exclude`, `per-file-ignores`) are gitignore-style and relative to the folder of the file
 that writes them.
 """
@@ -17,8 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.patterns import InvalidPattern, compile_patterns
-from optuna_lint.rule_selection import UnknownSelector, checked_selectors
-from optuna_lint.settings import DEFAULT_SELECT, Settings
+from optuna_lint.rule_selection import (
+    SelectionLayer,
+    UnknownSelector,
+    checked_selectors,
+    selected_codes,
+    without,
+)
+from optuna_lint.settings import Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,7 +36,9 @@ CONFIG_FILE_NAME = "optuna-lint.toml"
 PYPROJECT_NAME = "pyproject.toml"
 TOOL_TABLE = "optuna-lint"
 # Keys whose values add up along an `extend` chain instead of replacing each other.
-ACCUMULATED_KEYS = ("extend-select", "extend-exclude")
+ACCUMULATED_KEYS = ("extend-exclude",)
+# Keys of the rule selection, resolved layer by layer rather than merged (`SelectionLayer`).
+SELECTION_KEYS = ("select", "extend-select", "ignore")
 
 
 class ConfigError(Exception):
@@ -126,6 +135,8 @@ class Configuration:
     exclude: tuple[Patterns, ...] = ()
     extend_exclude: tuple[Patterns, ...] = ()
     per_file_ignores: tuple[tuple[Patterns, tuple[str, ...]], ...] = ()
+    # The rule selection of each file of the `extend` chain, the extended file first.
+    selection: tuple[SelectionLayer, ...] = ()
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -150,18 +161,17 @@ class Configuration:
 
     def settings_for(self, path: Path | None, overrides: Mapping[str, Any]) -> Settings:
         """The settings of one file (or, for None, of the run as a whole, without
-        `per-file-ignores`): this configuration, then what the command line says."""
+        `per-file-ignores`): this configuration, then what the command line says.
+
+        The rules are chosen layer by layer, as in ruff: the files extended, this file, then
+        the command line (see `selected_codes`); the settings name the rules that are on one
+        by one."""
         values = {**self.values, **overrides}
-        select = values.get("select", DEFAULT_SELECT)
-        extend_select = tuple(self.values.get("extend-select", ())) + tuple(
-            overrides.get("extend-select", ())
-        )
-        ignore = tuple(values.get("ignore", ()))
+        select = selected_codes((*self.selection, SelectionLayer.from_values(overrides)))
         if path is not None:
-            ignore += self.ignored_codes(path)
+            select = without(select, self.ignored_codes(path))
         settings = Settings(
-            select=tuple(select) + extend_select,
-            ignore=ignore,
+            select=select,
             unsafe_fixes=bool(values.get("unsafe-fixes", False)),
             assume_default_pruner=bool(values.get("assume-default-pruner", False)),
             metric_sinks=tuple(values.get("metric-sinks", ())),
@@ -230,6 +240,8 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
         base = load_configuration(extended, (*_seen, path))
 
     merged = {**base.values, **values}
+    for key in SELECTION_KEYS:
+        merged.pop(key, None)
     for key in ACCUMULATED_KEYS:
         if key in base.values and key in values:
             merged[key] = base.values[key] + values[key]
@@ -247,6 +259,7 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
         exclude=own_exclude or base.exclude,
         extend_exclude=base.extend_exclude + own_extend,
         per_file_ignores=own_ignores if "per-file-ignores" in values else base.per_file_ignores,
+        selection=(*base.selection, SelectionLayer.from_values(values)),
     )
 
 

@@ -71,15 +71,54 @@ def test_the_closest_configuration_wins_and_extend_inherits(in_tmp: Path, capsys
     assert found(run(capsys)[1]) == ["b/tune.py OPL101", "tune.py OPL101"]
 
 
-def test_extend_select_adds_along_the_chain_and_select_replaces(in_tmp: Path) -> None:
+def selection(configuration_file: Path, **overrides: tuple[str, ...]) -> tuple[str, ...]:
+    """The selection a configuration file gives (with command-line options), as `config`
+    shows it."""
     from optuna_lint.configuration import load_configuration
+    from optuna_lint.rule_selection import shortest_selectors
 
+    options = {key.replace("_", "-"): value for key, value in overrides.items()}
+    return shortest_selectors(
+        load_configuration(configuration_file).settings_for(None, options).select
+    )
+
+
+def test_extend_select_adds_along_the_chain_and_select_replaces(in_tmp: Path) -> None:
     write(in_tmp / "base.toml", 'select = ["OPL1"]\nextend-select = ["OPL3"]\n')
     child = write(in_tmp / "optuna-lint.toml", 'extend = "base.toml"\nextend-select = ["OPL9"]\n')
-    settings = load_configuration(child).settings_for(None, {})
-    assert settings.select == ("OPL1", "OPL3", "OPL9")
-    replaced = load_configuration(child).settings_for(None, {"select": ("OPL2",)})
-    assert replaced.select == ("OPL2", "OPL3", "OPL9")
+    assert selection(child) == ("OPL1", "OPL3", "OPL9")
+    # `select` on the command line replaces what every file below it chose.
+    assert selection(child, select=("OPL2",)) == ("OPL2",)
+    assert selection(child, extend_select=("OPL2",)) == ("OPL1", "OPL2", "OPL3", "OPL9")
+
+
+def test_ignore_adds_along_the_chain_until_a_layer_selects_again(in_tmp: Path) -> None:
+    write(in_tmp / "base.toml", 'ignore = ["OPL101", "OPL2"]\n')
+    child = write(in_tmp / "child.toml", 'extend = "base.toml"\nignore = ["OPL3"]\n')
+    every_but_101 = ("OPL0", *(f"OPL10{n}" for n in range(2, 10)), "OPL11")
+    assert selection(child) == every_but_101
+    # The command line's --ignore adds to the files' ignores too.
+    assert selection(child, ignore=("OPL0",)) == every_but_101[1:]
+    # A layer's select starts afresh: the ignores below it no longer count.
+    reselecting = write(in_tmp / "again.toml", 'extend = "base.toml"\nselect = ["OPL1", "OPL2"]\n')
+    assert selection(reselecting) == ("OPL1", "OPL2")
+    # --extend-select turns a rule ignored below back on, and so does a more specific selector
+    # in the same layer.
+    assert selection(child, extend_select=("OPL101",)) == ("OPL0", "OPL1")
+    same_layer = write(in_tmp / "same.toml", 'ignore = ["OPL1"]\nextend-select = ["OPL101"]\n')
+    assert selection(same_layer) == ("OPL0", "OPL101", "OPL2", "OPL3")
+
+
+def test_ignore_on_the_command_line_adds_to_the_file_s(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nignore = ["OPL101"]\n')
+    write(in_tmp / "tune.py", UNFED + "import optuna.integration.wandb\n")
+    status, lines, _ = run(capsys, "--output-format", "concise", "--ignore", "OPL2")
+    assert (status, found(lines)) == (1, ["tune.py OPL308"])
+    assert run(capsys, "--ignore", "OPL308") == (0, ["All checks passed!"], "")
+    # A file that extends the one with the ignore keeps it.
+    write(in_tmp / "sub" / "optuna-lint.toml", 'extend = "../pyproject.toml"\n')
+    write(in_tmp / "sub" / "tune.py", UNFED)
+    assert run(capsys, "sub") == (0, ["All checks passed!"], "")
 
 
 def test_per_file_ignores_by_path_glob_and_by_name(in_tmp: Path, capsys) -> None:
@@ -249,10 +288,12 @@ def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> No
     write(in_tmp / "tests" / "test_tune.py", "")
     status, lines, _ = run(capsys, "config", "tests/test_tune.py")
     assert status == 0
+    # The rules on for that file: every select, extend-select and ignore put together, then
+    # the file's per-file-ignores.
     assert lines == [
         f"# configuration file: {in_tmp}/pyproject.toml",
-        'select = ["OPL0", "OPL1", "OPL2", "OPL3", "OPL4", "OPL5", "OPL6", "OPL7", "OPL8", "OPL9"]',
-        'ignore = ["OPL305", "OPL2"]',
+        'select = ["OPL0", "OPL1", "OPL301", "OPL302", "OPL303", "OPL304", "OPL306", "OPL307", '
+        '"OPL308", "OPL9"]',
         'per-file-ignores = { "tests/*" = ["OPL2"] }',
         "respect-gitignore = true",
         "assume-default-pruner = false",
@@ -261,6 +302,15 @@ def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> No
         "unsafe-fixes = false",
         "max-file-size = 1048576",
     ]
+
+
+def test_config_command_shows_the_default_selection_and_the_layers_put_together(
+    in_tmp: Path, capsys
+) -> None:
+    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL1", "OPL2", "OPL3"]'
+    write(in_tmp / "base.toml", 'ignore = ["OPL1"]\n')
+    write(in_tmp / "optuna-lint.toml", 'extend = "base.toml"\nextend-select = ["OPL101", "OPL9"]\n')
+    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL101", "OPL2", "OPL3", "OPL9"]'
 
 
 def test_the_opt_in_group_is_off_by_default_and_on_with_the_whole_prefix() -> None:
