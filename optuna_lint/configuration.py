@@ -165,7 +165,7 @@ class Configuration:
 
         The rules are chosen layer by layer, as in ruff: the files extended, this file, then
         the command line (see `selected_codes`); the settings name the rules that are on one
-        by one."""
+        by one. The metric sinks of the command line are more sinks: they add to the file's."""
         values = {**self.values, **overrides}
         select = selected_codes((*self.selection, SelectionLayer.from_values(overrides)))
         if path is not None:
@@ -174,7 +174,10 @@ class Configuration:
             select=select,
             unsafe_fixes=bool(values.get("unsafe-fixes", False)),
             assume_default_pruner=bool(values.get("assume-default-pruner", False)),
-            metric_sinks=tuple(values.get("metric-sinks", ())),
+            metric_sinks=(
+                *self.values.get("metric-sinks", ()),
+                *overrides.get("metric-sinks", ()),
+            ),
         )
         if "max-file-size" in values:
             settings = replace(settings, max_file_size=values["max-file-size"])

@@ -91,6 +91,27 @@ def test_metric_sink_option_adds_sinks_for_opl202(in_tmp: Path, capsys) -> None:
     )
 
 
+def test_metric_sink_option_adds_to_the_configuration_s_sinks(in_tmp: Path, capsys) -> None:
+    (in_tmp / "pyproject.toml").write_text('[tool.optuna-lint]\nmetric-sinks = ["run.log"]\n')
+    (in_tmp / "tune.py").write_text(
+        ATTR_AFTER.replace("trial.set_user_attr", "run.log").replace(
+            "    return loss", "    neptune_run.track('loss', loss)\n    return loss"
+        )
+    )
+    arguments = ("--select", "OPL202", "--output-format", "concise")
+    status, out, _ = run(capsys, *arguments, "--metric-sink", "neptune_run.track")
+    assert status == 1
+    assert out.splitlines() == [
+        "tune.py:9:5: OPL202 [*] `run.log('loss', ...)` runs after the prune check on line 7: "
+        "a pruned trial raises there and never logs `loss`",
+        "tune.py:10:5: OPL202 [*] `neptune_run.track('loss', ...)` runs after the prune check "
+        "on line 7: a pruned trial raises there and never logs `loss`",
+        "Found 2 findings: 2 fixable with --fix.",
+    ]
+    status, lines, _ = run(capsys, "config")
+    assert 'metric-sinks = ["run.log"]' in lines.splitlines()
+
+
 def test_json_output(in_tmp: Path, capsys) -> None:
     (in_tmp / "tune.py").write_text(ATTR_AFTER)
     status, out, _ = run(capsys, "--output-format", "json")
