@@ -250,16 +250,23 @@ def _check(arguments: list[str]) -> int:
         else:
             errors.append(f"{path}: no such file or directory")
 
-    linter = Linter(
-        settings,
-        settings_for,
-        Exclusion(configurations),
-        force_exclude=options.force_exclude,
-    )
+    exclusion = Exclusion(configurations)
+    linter = Linter(settings, settings_for, exclusion, force_exclude=options.force_exclude)
+    stdin_data = b""
     try:
         if from_stdin:
+            stdin_data = sys.stdin.buffer.read()
             stdin_path = Path(options.stdin_filename or "-")
-            files = [linter.load_stdin(sys.stdin.buffer.read(), stdin_path, working_directory)]
+            excluded = (
+                options.force_exclude
+                and options.stdin_filename is not None
+                and exclusion.excludes_named(stdin_path)
+            )
+            # An excluded file is not linted, as in ruff; with --fix its text comes back as it
+            # came, so an editor that pipes every file through the linter loses nothing.
+            files = (
+                [] if excluded else [linter.load_stdin(stdin_data, stdin_path, working_directory)]
+            )
         else:
             files = linter.load_paths(existing, working_directory)
     except ConfigError as error:
@@ -290,7 +297,7 @@ def _check(arguments: list[str]) -> int:
     if from_stdin and options.fix and not options.diff:
         # The fixed source goes to standard output, as editors and formatters expect; the report
         # goes to standard error.
-        _write_fixed_stdin(files[0], originals)
+        _write_fixed_stdin(files[0] if files else None, stdin_data, originals)
         report_stream = sys.stderr
     else:
         changed = _handle_fixed_files(files, originals, options, errors, refusals)
@@ -380,7 +387,13 @@ def _fixed_lines(files: list[LintedFile]) -> list[str]:
     return lines
 
 
-def _write_fixed_stdin(linted: LintedFile, originals: dict[str, str]) -> None:
+def _write_fixed_stdin(linted: LintedFile | None, data: bytes, originals: dict[str, str]) -> None:
+    """The fixed text of standard input on standard output; the input itself when it was
+    excluded (`linted` is None)."""
+    if linted is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     if linted.source is None:
         return  # undecodable input: its OPL001 is reported, and nothing is echoed
     text = linted.fixed_text

@@ -60,6 +60,22 @@ def test_fix_on_stdin_prints_the_fixed_source_and_reports_on_stderr(in_tmp: Path
     assert list(in_tmp.iterdir()) == []
 
 
+def test_force_exclude_leaves_out_an_excluded_stdin_filename(in_tmp: Path) -> None:
+    (in_tmp / "pyproject.toml").write_text('[tool.optuna-lint]\nextend-exclude = ["scratch/"]\n')
+    command = [sys.executable, "-m", "optuna_lint", "-", "--stdin-filename", "scratch/a.py"]
+
+    def run_on_stdin(*options: str) -> tuple[int, str, str]:
+        result = subprocess.run([*command, *options], input=UNFED, capture_output=True, text=True)
+        return result.returncode, result.stdout, result.stderr
+
+    # Named, an excluded file is linted; --force-exclude leaves it out, as for a path.
+    assert run_on_stdin()[0] == 1
+    assert run_on_stdin("--force-exclude") == (0, "All checks passed!\n", "")
+    # With --fix the text comes back unchanged, and the report goes to standard error.
+    fixing = ("--force-exclude", "--fix", "--unsafe-fixes")
+    assert run_on_stdin(*fixing) == (0, UNFED, "All checks passed!\n")
+
+
 def test_stdin_cannot_be_mixed_with_paths(in_tmp: Path, capsys) -> None:
     assert run(capsys, "-", "a.py") == (
         2,
