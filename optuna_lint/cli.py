@@ -185,6 +185,14 @@ def _codes(option: str, value: str) -> tuple[str, ...]:
         raise UsageError(f"{option}: {error}") from None
 
 
+def _check_combinations(options: argparse.Namespace) -> None:
+    """Raise UsageError for options that cannot go together."""
+    for other in ("fix", "diff"):
+        if options.add_noqa and getattr(options, other):
+            # A fix run leaves fewer findings than the file has, and writes no comment.
+            raise UsageError(f"--add-noqa cannot be used with --{other}")
+
+
 def _overrides(options: argparse.Namespace) -> dict[str, object]:
     """The configuration keys the command line sets; they win over every file's own."""
     overrides: dict[str, object] = {}
@@ -212,6 +220,7 @@ def _check(arguments: list[str]) -> int:
         format="optuna-lint: %(message)s",
     )
     try:
+        _check_combinations(options)
         overrides = _overrides(options)
     except UsageError as error:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
@@ -224,7 +233,9 @@ def _check(arguments: list[str]) -> int:
     except ConfigError as error:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    options.fix = options.fix or bool(here.get("fix", False))
+    # `fix = true` in a file does not turn --add-noqa into a fix run: the noqa comments are
+    # for the findings as they are.
+    options.fix = options.fix or (bool(here.get("fix", False)) and not options.add_noqa)
     settings = here.settings_for(None, overrides)
     per_file: dict[Path, Settings] = {}
 

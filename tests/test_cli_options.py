@@ -162,3 +162,27 @@ def test_a_code_or_a_prefix_of_codes_is_a_selector(
     found_status, out, err = run(capsys, "--select", selector, "--output-format", "concise")
     assert (found_status, err) == (status, "")
     assert (UNFED_LINE.format(path="a.py", marker="") in out) == (status == 1)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--add-noqa", "--fix"], "--add-noqa cannot be used with --fix"),
+        (["--diff", "--add-noqa"], "--add-noqa cannot be used with --diff"),
+    ],
+)
+def test_options_that_cannot_go_together_are_a_usage_error(
+    in_tmp: Path, capsys, arguments: list[str], message: str
+) -> None:
+    (in_tmp / "a.py").write_text(UNFED)
+    assert run(capsys, *arguments) == (2, "", f"optuna-lint: error: {message}\n")
+    assert (in_tmp / "a.py").read_text() == UNFED
+
+
+def test_add_noqa_adds_comments_even_when_the_configuration_fixes(in_tmp: Path, capsys) -> None:
+    (in_tmp / "pyproject.toml").write_text("[tool.optuna-lint]\nfix = true\nunsafe-fixes = true\n")
+    (in_tmp / "a.py").write_text(UNFED)
+    assert run(capsys, "--add-noqa") == (0, "Added 1 noqa directive.\n", "")
+    assert (in_tmp / "a.py").read_text() == UNFED.replace(
+        "def objective(trial):\n", "def objective(trial):  # noqa: OPL101\n"
+    )
