@@ -185,8 +185,13 @@ def _codes(option: str, value: str) -> tuple[str, ...]:
         raise UsageError(f"{option}: {error}") from None
 
 
-def _check_combinations(options: argparse.Namespace) -> None:
-    """Raise UsageError for options that cannot go together."""
+def _check_usage(options: argparse.Namespace) -> None:
+    """Raise UsageError for a value the configuration files would refuse too, or for options
+    that cannot go together."""
+    if options.max_file_size is not None and options.max_file_size < 1:
+        raise UsageError(
+            f"--max-file-size must be a positive whole number (not {options.max_file_size})"
+        )
     for other in ("fix", "diff"):
         if options.add_noqa and getattr(options, other):
             # A fix run leaves fewer findings than the file has, and writes no comment.
@@ -220,7 +225,7 @@ def _check(arguments: list[str]) -> int:
         format="optuna-lint: %(message)s",
     )
     try:
-        _check_combinations(options)
+        _check_usage(options)
         overrides = _overrides(options)
     except UsageError as error:
         print(f"optuna-lint: error: {error}", file=sys.stderr)

@@ -169,9 +169,11 @@ def test_a_code_or_a_prefix_of_codes_is_a_selector(
     [
         (["--add-noqa", "--fix"], "--add-noqa cannot be used with --fix"),
         (["--diff", "--add-noqa"], "--add-noqa cannot be used with --diff"),
+        (["--max-file-size", "-1"], "--max-file-size must be a positive whole number (not -1)"),
+        (["--max-file-size=0"], "--max-file-size must be a positive whole number (not 0)"),
     ],
 )
-def test_options_that_cannot_go_together_are_a_usage_error(
+def test_bad_values_and_options_that_cannot_go_together_are_a_usage_error(
     in_tmp: Path, capsys, arguments: list[str], message: str
 ) -> None:
     (in_tmp / "a.py").write_text(UNFED)
