@@ -27,7 +27,7 @@ from optuna_lint.reporting import (
 )
 from optuna_lint.rule_docs import rule_page
 from optuna_lint.rule_selection import UnknownSelector, checked_selectors, shortest_selectors
-from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
+from optuna_lint.rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
 from optuna_lint.suppressions import add_noqa
@@ -569,11 +569,16 @@ def _toml_value(key: str, value: object) -> str:
 
 
 def _show_rule(arguments: list[str]) -> int:
-    if len(arguments) != 1 or arguments[0].upper() not in RULES_BY_CODE:
-        known = ", ".join(RULES_BY_CODE)
-        print(f"optuna-lint: error: `rule` takes one rule code ({known})", file=sys.stderr)
+    """`optuna-lint rule CODE`: a rule's page, found by its code or its name."""
+    if len(arguments) != 1:
+        print("optuna-lint: error: `rule` takes one rule code or name", file=sys.stderr)
         return EXIT_ERROR
-    print(rule_page(RULES_BY_CODE[arguments[0].upper()]), end="")
+    wanted = arguments[0]
+    rule = RULES_BY_CODE.get(wanted.upper()) or RULES_BY_NAME.get(wanted)
+    if rule is None:
+        print(f"optuna-lint: error: unknown rule code {wanted}", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule_page(rule), end="")
     return EXIT_CLEAN
 
 

@@ -279,6 +279,21 @@ def test_rule_page(capsys) -> None:
     assert status == 0
     assert out.startswith("# user-attr-after-prune-check (OPL201)\n\n## What it does\n")
     assert "## Fix safety" in out
+    # By name, as ruff takes it, the same page.
+    assert run(capsys, "rule", "user-attr-after-prune-check") == (0, out, "")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["NOPE"], "unknown rule code NOPE"),
+        (["OPL2"], "unknown rule code OPL2"),
+        ([], "`rule` takes one rule code or name"),
+        (["OPL101", "OPL102"], "`rule` takes one rule code or name"),
+    ],
+)
+def test_rule_page_of_an_unknown_rule(capsys, arguments: list[str], message: str) -> None:
+    assert run(capsys, "rule", *arguments) == (2, "", f"optuna-lint: error: {message}\n")
 
 
 def test_skips_hidden_virtualenv_and_build_directories(in_tmp: Path, capsys) -> None:
