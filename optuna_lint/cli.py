@@ -325,7 +325,7 @@ def _check(arguments: list[str]) -> int:
     fixed = sum(len(linted.fixed) for linted in fixed_files)
     report: list[str] = []
     if options.statistics:
-        report.extend(line + "\n" for line in _statistics_lines(findings, settings.unsafe_fixes))
+        report.append(_statistics_report(findings, settings.unsafe_fixes, options.output_format))
     elif not options.diff:
         findings, texts = _as_shown(findings, files)
         colour = options.output_file is None and _wants_colour(report_stream)
@@ -376,16 +376,30 @@ def _as_shown(
     return shown, texts
 
 
-def _statistics_lines(findings: list[Finding], unsafe_fixes: bool) -> list[str]:
-    """`--statistics`: how many findings each rule has, the most frequent first."""
+def _statistics(findings: list[Finding], unsafe_fixes: bool) -> list[dict[str, object]]:
+    """`--statistics`: how many findings each rule has, the most frequent first, and whether
+    `--fix` (with the given unsafe setting) would fix them all."""
     counts = Counter(finding.code for finding in findings)
     fixable = Counter(f.code for f in findings if fix_marker(f, unsafe_fixes))
     names = {finding.code: finding.name for finding in findings}
-    width = len(str(max(counts.values(), default=0)))
     return [
-        f"{count:>{width}}  {code}  {'[*] ' if fixable[code] == count else ''}{names[code]}"
+        {"code": code, "name": names[code], "count": count, "fixable": fixable[code] == count}
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def _statistics_report(findings: list[Finding], unsafe_fixes: bool, output_format: str) -> str:
+    """The statistics as a JSON list with `--output-format json` (ruff's items), else as a
+    table for people."""
+    statistics = _statistics(findings, unsafe_fixes)
+    if output_format == "json":
+        return json.dumps(statistics, indent=2) + "\n"
+    width = len(str(max((item["count"] for item in statistics), default=0)))
+    return "".join(
+        f"{item['count']:>{width}}  {item['code']}  {'[*] ' if item['fixable'] else ''}"
+        f"{item['name']}\n"
+        for item in statistics
+    )
 
 
 def _fixed_lines(files: list[LintedFile]) -> list[str]:

@@ -3,6 +3,7 @@ written to a file, and the exit status after fixes."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,18 @@ def test_statistics_count_each_rule(in_tmp: Path, capsys) -> None:
     assert status == 1
     # The class in c.py is not a pruner yet: OPL101 waits for its fix.
     assert out == "2  OPL101  pruner-never-fed\n1  OPL306  [*] pruner-not-an-instance\n"
+    # As JSON, ruff's items: the same numbers for programs.
+    status, out, _ = run(capsys, "--statistics", "--output-format", "json")
+    assert status == 1
+    assert json.loads(out) == [
+        {"code": "OPL101", "name": "pruner-never-fed", "count": 2, "fixable": False},
+        {"code": "OPL306", "name": "pruner-not-an-instance", "count": 1, "fixable": True},
+    ]
+    assert run(capsys, "--statistics", "--output-format", "json", "--select", "OPL2") == (
+        0,
+        "[]\n",
+        "",
+    )
 
 
 def test_show_fixes_and_exit_non_zero_on_fix(in_tmp: Path, capsys) -> None:
