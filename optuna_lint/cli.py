@@ -173,6 +173,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# One configuration file for everything, and none at all: which one is meant is not for the
+# linter to guess.
+CONFIG_AND_ISOLATED = "--config and --isolated cannot be used together"
+
+
 class UsageError(Exception):
     """A bad option or combination of options; the message is the one line printed."""
 
@@ -192,6 +197,8 @@ def _check_usage(options: argparse.Namespace) -> None:
         raise UsageError(
             f"--max-file-size must be a positive whole number (not {options.max_file_size})"
         )
+    if options.config is not None and options.isolated:
+        raise UsageError(CONFIG_AND_ISOLATED)
     for other in ("fix", "diff"):
         if options.add_noqa and getattr(options, other):
             # A fix run leaves fewer findings than the file has, and writes no comment.
@@ -534,6 +541,9 @@ def _show_config(arguments: list[str]) -> int:
     parser.add_argument("--config", metavar="PATH", help="this configuration file instead")
     parser.add_argument("--isolated", action="store_true", help="no configuration file")
     options = parser.parse_args(arguments)
+    if options.config is not None and options.isolated:
+        print(f"optuna-lint: error: {CONFIG_AND_ISOLATED}", file=sys.stderr)
+        return EXIT_ERROR
     path = Path(options.path)
     if not path.exists():
         print(f"optuna-lint: error: {path}: no such file or directory", file=sys.stderr)

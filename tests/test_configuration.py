@@ -185,6 +185,12 @@ def test_config_option_and_isolated(in_tmp: Path, capsys) -> None:
     assert run(capsys)[0] == 0
     assert found(run(capsys, "--config", "strict.toml")[1]) == ["tune.py OPL101"]
     assert found(run(capsys, "--isolated")[1]) == ["tune.py OPL101"]
+    for command in ((), ("config",)):
+        assert run(capsys, *command, "--config", "strict.toml", "--isolated") == (
+            2,
+            [],
+            "optuna-lint: error: --config and --isolated cannot be used together\n",
+        )
 
 
 def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -> None:
