@@ -339,8 +339,11 @@ def _check(arguments: list[str]) -> int:
         report.append(
             render(findings, options.output_format, texts, settings.unsafe_fixes, colour=colour)
         )
-        if options.output_format in SUMMARY_FORMATS and not options.quiet:
-            fixed_now = fixed if options.fix else 0
+        fixed_now = fixed if options.fix else 0
+        # "All checks passed!" would be untrue beside an error (a missing path, a file that
+        # could not be written): the errors say what happened instead.
+        only_errors = bool(errors) and not (findings or fixed_now)
+        if options.output_format in SUMMARY_FORMATS and not options.quiet and not only_errors:
             report.append(summary_line(findings, fixed_now, settings.unsafe_fixes) + "\n")
     if options.show_fixes and options.fix and not options.diff:
         report.extend(line + "\n" for line in _fixed_lines(fixed_files))

@@ -257,6 +257,17 @@ def test_missing_path_is_an_error_after_the_rest_is_reported(in_tmp: Path, capsy
     assert err == "optuna-lint: error: nowhere: no such file or directory\n"
 
 
+def test_a_run_with_an_error_does_not_say_all_checks_passed(in_tmp: Path, capsys) -> None:
+    (in_tmp / "tune.py").write_text("import optuna\n")
+    assert run(capsys, "nothere.py") == (
+        2,
+        "",
+        "optuna-lint: error: nothere.py: no such file or directory\n",
+    )
+    assert run(capsys, "tune.py", "nothere.py")[:2] == (2, "")
+    assert run(capsys, "tune.py") == (0, "All checks passed!\n", "")
+
+
 def test_bad_option_exits_two(in_tmp: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--no-such-option"])
