@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stdin-filename",
         metavar="PATH",
-        help="with `-` as the path: the name (and project) of the text read from stdin",
+        help="the name (and project) of the text read from stdin (with `-` or no path)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the linter does")
@@ -199,6 +199,9 @@ def _check_usage(options: argparse.Namespace) -> None:
         )
     if options.config is not None and options.isolated:
         raise UsageError(CONFIG_AND_ISOLATED)
+    if options.stdin_filename is not None and options.paths not in ([], ["-"]):
+        # Silently linting the paths and never reading the input would hide the mistake.
+        raise UsageError("--stdin-filename names the text read from `-`: give no other path")
     for other in ("fix", "diff"):
         if options.add_noqa and getattr(options, other):
             # A fix run leaves fewer findings than the file has, and writes no comment.
@@ -259,7 +262,10 @@ def _check(arguments: list[str]) -> int:
     errors: list[str] = []
     working_directory = Path.cwd()
 
-    from_stdin = options.paths == ["-"]
+    # With --stdin-filename and no path, standard input is read too, as ruff reads it.
+    from_stdin = options.paths == ["-"] or (
+        options.stdin_filename is not None and not options.paths
+    )
     paths = [] if from_stdin else [Path(p) for p in (options.paths or ["."])]
     if "-" in options.paths and not from_stdin:
         print(

@@ -48,6 +48,18 @@ def test_stdin_is_linted_as_the_named_file_of_its_project(in_tmp: Path) -> None:
     assert (ignored.returncode, ignored.stdout) == (0, "All checks passed!\n")
 
 
+def test_stdin_filename_without_a_path_reads_stdin(in_tmp: Path) -> None:
+    (in_tmp / "other.py").write_text(UNFED)
+    result = subprocess.run(
+        [sys.executable, "-m", "optuna_lint", "--stdin-filename", "pkg/a.py", "--quiet"],
+        input="import optuna\n",
+        capture_output=True,
+        text=True,
+    )
+    # The text read is clean; other.py, which is not, was not linted.
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
 def test_fix_on_stdin_prints_the_fixed_source_and_reports_on_stderr(in_tmp: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "optuna_lint", "-", "--fix", "--unsafe-fixes"],
@@ -182,6 +194,14 @@ def test_a_code_or_a_prefix_of_codes_is_a_selector(
     [
         (["--add-noqa", "--fix"], "--add-noqa cannot be used with --fix"),
         (["--diff", "--add-noqa"], "--add-noqa cannot be used with --diff"),
+        (
+            ["a.py", "--stdin-filename", "a.py"],
+            "--stdin-filename names the text read from `-`: give no other path",
+        ),
+        (
+            ["-", "b.py", "--stdin-filename", "a.py"],
+            "--stdin-filename names the text read from `-`: give no other path",
+        ),
         (["--max-file-size", "-1"], "--max-file-size must be a positive whole number (not -1)"),
         (["--max-file-size=0"], "--max-file-size must be a positive whole number (not 0)"),
     ],
