@@ -101,9 +101,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: .)"
     )
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes")
+    # Each --no-X turns off what `X = true` in a configuration file turns on; the last of a
+    # pair given wins, as in ruff. None: the configuration decides.
+    parser.add_argument("--fix", action="store_true", default=None, help="apply safe fixes")
     parser.add_argument(
-        "--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too"
+        "--no-fix", dest="fix", action="store_false", help="apply no fix, whatever the files say"
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="with --fix or --diff, apply unsafe fixes too",
+    )
+    parser.add_argument(
+        "--no-unsafe-fixes",
+        dest="unsafe_fixes",
+        action="store_false",
+        help="apply no unsafe fix, whatever the files say",
     )
     parser.add_argument(
         "--diff", action="store_true", help="print the diff --fix would make; write nothing"
@@ -217,8 +231,8 @@ def _overrides(options: argparse.Namespace) -> dict[str, object]:
         overrides["extend-select"] = _codes("--extend-select", options.extend_select)
     if options.ignore is not None:
         overrides["ignore"] = _codes("--ignore", options.ignore)
-    if options.unsafe_fixes:
-        overrides["unsafe-fixes"] = True
+    if options.unsafe_fixes is not None:
+        overrides["unsafe-fixes"] = options.unsafe_fixes
     if options.assume_default_pruner:
         overrides["assume-default-pruner"] = True
     if options.metric_sink:
@@ -250,7 +264,8 @@ def _check(arguments: list[str]) -> int:
         return EXIT_ERROR
     # `fix = true` in a file does not turn --add-noqa into a fix run: the noqa comments are
     # for the findings as they are.
-    options.fix = options.fix or (bool(here.get("fix", False)) and not options.add_noqa)
+    if options.fix is None:
+        options.fix = bool(here.get("fix", False)) and not options.add_noqa
     settings = here.settings_for(None, overrides)
     per_file: dict[Path, Settings] = {}
 

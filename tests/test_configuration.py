@@ -201,6 +201,34 @@ def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -
     assert "trial.report(loss, epoch)" in path.read_text()
 
 
+def test_no_fix_and_no_unsafe_fixes_override_the_configuration(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", "[tool.optuna-lint]\nfix = true\nunsafe-fixes = true\n")
+    path = write(in_tmp / "tune.py", UNFED)
+    arguments = ("--output-format", "concise")
+    assert run(capsys, *arguments, "--no-fix") == (
+        1,
+        [
+            f"tune.py:4:1: {UNFED_MESSAGE.replace('OPL101 ', 'OPL101 [*] ')}",
+            "Found 1 finding: 1 fixable with --fix.",
+        ],
+        "",
+    )
+    # The fix is unsafe: without unsafe fixes, nothing is fixed.
+    assert run(capsys, *arguments, "--no-unsafe-fixes") == (
+        1,
+        [f"tune.py:4:1: {UNFED_MESSAGE}", "Found 1 finding: 1 more with --fix --unsafe-fixes."],
+        "",
+    )
+    assert path.read_text() == UNFED
+    # Of --fix and --no-fix, the last wins.
+    assert run(capsys, *arguments, "--fix", "--no-fix")[0] == 1
+    assert run(capsys, *arguments, "--no-fix", "--fix") == (
+        0,
+        ["Found 1 finding (1 fixed, 0 remaining)."],
+        "",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
