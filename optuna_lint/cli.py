@@ -28,7 +28,8 @@ from optuna_lint.reporting import (
     summary_line,
 )
 from optuna_lint.rule_docs import rule_page
-from optuna_lint.rules import ALL_RULES, RULES_BY_CODE
+from optuna_lint.rule_selection import UnknownSelector, checked_selectors, shortest_selectors
+from optuna_lint.rules import ALL_RULES, RULES_BY_CODE, RULES_BY_NAME
 from optuna_lint.settings import DEFAULT_MAX_FILE_SIZE, Settings
 from optuna_lint.source import write_atomically
 from optuna_lint.suppressions import add_noqa
@@ -103,9 +104,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: .)"
     )
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes")
+    # Each --no-X turns off what `X = true` in a configuration file turns on; the last of a
+    # pair given wins, as in ruff. None: the configuration decides.
+    parser.add_argument("--fix", action="store_true", default=None, help="apply safe fixes")
     parser.add_argument(
-        "--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too"
+        "--no-fix", dest="fix", action="store_false", help="apply no fix, whatever the files say"
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="with --fix or --diff, apply unsafe fixes too",
+    )
+    parser.add_argument(
+        "--no-unsafe-fixes",
+        dest="unsafe_fixes",
+        action="store_false",
+        help="apply no unsafe fix, whatever the files say",
     )
     parser.add_argument(
         "--diff", action="store_true", help="print the diff --fix would make; write nothing"
@@ -167,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stdin-filename",
         metavar="PATH",
-        help="with `-` as the path: the name (and project) of the text read from stdin",
+        help="the name (and project) of the text read from stdin (with `-` or no path)",
     )
     parser.add_argument(
         "--jobs",
@@ -190,21 +205,52 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _codes(value: str) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+# One configuration file for everything, and none at all: which one is meant is not for the
+# linter to guess.
+CONFIG_AND_ISOLATED = "--config and --isolated cannot be used together"
+
+
+class UsageError(Exception):
+    """A bad option or combination of options; the message is the one line printed."""
+
+
+def _codes(option: str, value: str) -> tuple[str, ...]:
+    """The comma-separated selectors of an option, checked as the configuration files' are."""
+    try:
+        return checked_selectors(code for code in value.split(",") if code.strip())
+    except UnknownSelector as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
+def _check_usage(options: argparse.Namespace) -> None:
+    """Raise UsageError for a value the configuration files would refuse too, or for options
+    that cannot go together."""
+    if options.max_file_size is not None and options.max_file_size < 1:
+        raise UsageError(
+            f"--max-file-size must be a positive whole number (not {options.max_file_size})"
+        )
+    if options.config is not None and options.isolated:
+        raise UsageError(CONFIG_AND_ISOLATED)
+    if options.stdin_filename is not None and options.paths not in ([], ["-"]):
+        # Silently linting the paths and never reading the input would hide the mistake.
+        raise UsageError("--stdin-filename names the text read from `-`: give no other path")
+    for other in ("fix", "diff"):
+        if options.add_noqa and getattr(options, other):
+            # A fix run leaves fewer findings than the file has, and writes no comment.
+            raise UsageError(f"--add-noqa cannot be used with --{other}")
 
 
 def _overrides(options: argparse.Namespace) -> dict[str, object]:
     """The configuration keys the command line sets; they win over every file's own."""
     overrides: dict[str, object] = {}
     if options.select is not None:
-        overrides["select"] = _codes(options.select)
+        overrides["select"] = _codes("--select", options.select)
     if options.extend_select is not None:
-        overrides["extend-select"] = _codes(options.extend_select)
+        overrides["extend-select"] = _codes("--extend-select", options.extend_select)
     if options.ignore is not None:
-        overrides["ignore"] = _codes(options.ignore)
-    if options.unsafe_fixes:
-        overrides["unsafe-fixes"] = True
+        overrides["ignore"] = _codes("--ignore", options.ignore)
+    if options.unsafe_fixes is not None:
+        overrides["unsafe-fixes"] = options.unsafe_fixes
     if options.assume_default_pruner:
         overrides["assume-default-pruner"] = True
     if options.metric_sink:
@@ -221,7 +267,12 @@ def _check(arguments: list[str]) -> int:
         level=logging.DEBUG if options.verbose else logging.WARNING,
         format="optuna-lint: %(message)s",
     )
-    overrides = _overrides(options)
+    try:
+        _check_usage(options)
+        overrides = _overrides(options)
+    except UsageError as error:
+        print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         configurations = ConfigurationFinder(
             Path(options.config) if options.config else None, isolated=options.isolated
@@ -230,7 +281,10 @@ def _check(arguments: list[str]) -> int:
     except ConfigError as error:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    options.fix = options.fix or bool(here.get("fix", False))
+    # `fix = true` in a file does not turn --add-noqa into a fix run: the noqa comments are
+    # for the findings as they are.
+    if options.fix is None:
+        options.fix = bool(here.get("fix", False)) and not options.add_noqa
     settings = here.settings_for(None, overrides)
     per_file: dict[Path, Settings] = {}
 
@@ -242,7 +296,10 @@ def _check(arguments: list[str]) -> int:
     errors: list[str] = []
     working_directory = Path.cwd()
 
-    from_stdin = options.paths == ["-"]
+    # With --stdin-filename and no path, standard input is read too, as ruff reads it.
+    from_stdin = options.paths == ["-"] or (
+        options.stdin_filename is not None and not options.paths
+    )
     paths = [] if from_stdin else [Path(p) for p in (options.paths or ["."])]
     if "-" in options.paths and not from_stdin:
         print(
@@ -256,19 +313,31 @@ def _check(arguments: list[str]) -> int:
         else:
             errors.append(f"{path}: no such file or directory")
 
+    exclusion = Exclusion(configurations)
     linter = Linter(
         settings,
         settings_for,
-        Exclusion(configurations),
+        exclusion,
         force_exclude=options.force_exclude,
         jobs=options.jobs or default_jobs(),
         caches=None if options.no_cache else FactsCaches(_optional_path(options.cache_dir)),
         progress=_wants_progress(options),
     )
+    stdin_data = b""
     try:
         if from_stdin:
+            stdin_data = sys.stdin.buffer.read()
             stdin_path = Path(options.stdin_filename or "-")
-            files = [linter.load_stdin(sys.stdin.buffer.read(), stdin_path, working_directory)]
+            excluded = (
+                options.force_exclude
+                and options.stdin_filename is not None
+                and exclusion.excludes_named(stdin_path)
+            )
+            # An excluded file is not linted, as in ruff; with --fix its text comes back as it
+            # came, so an editor that pipes every file through the linter loses nothing.
+            files = (
+                [] if excluded else [linter.load_stdin(stdin_data, stdin_path, working_directory)]
+            )
         else:
             files = linter.load_paths(existing, working_directory)
     except ConfigError as error:
@@ -300,7 +369,7 @@ def _check(arguments: list[str]) -> int:
     if from_stdin and options.fix and not options.diff:
         # The fixed source goes to standard output, as editors and formatters expect; the report
         # goes to standard error.
-        _write_fixed_stdin(files[0], originals)
+        _write_fixed_stdin(files[0] if files else None, stdin_data, originals)
         report_stream = sys.stderr
     else:
         changed = _handle_fixed_files(files, originals, options, errors, refusals)
@@ -312,15 +381,18 @@ def _check(arguments: list[str]) -> int:
     fixed = sum(len(linted.fixed) for linted in fixed_files)
     report: list[str] = []
     if options.statistics:
-        report.extend(line + "\n" for line in _statistics_lines(findings, settings.unsafe_fixes))
+        report.append(_statistics_report(findings, settings.unsafe_fixes, options.output_format))
     elif not options.diff:
         findings, texts = _as_shown(findings, files)
         colour = options.output_file is None and _wants_colour(report_stream)
         report.append(
             render(findings, options.output_format, texts, settings.unsafe_fixes, colour=colour)
         )
-        if options.output_format in SUMMARY_FORMATS and not options.quiet:
-            fixed_now = fixed if options.fix else 0
+        fixed_now = fixed if options.fix else 0
+        # "All checks passed!" would be untrue beside an error (a missing path, a file that
+        # could not be written): the errors say what happened instead.
+        only_errors = bool(errors) and not (findings or fixed_now)
+        if options.output_format in SUMMARY_FORMATS and not options.quiet and not only_errors:
             report.append(summary_line(findings, fixed_now, settings.unsafe_fixes) + "\n")
     if options.show_fixes and options.fix and not options.diff:
         report.extend(line + "\n" for line in _fixed_lines(fixed_files))
@@ -363,16 +435,30 @@ def _as_shown(
     return shown, texts
 
 
-def _statistics_lines(findings: list[Finding], unsafe_fixes: bool) -> list[str]:
-    """`--statistics`: how many findings each rule has, the most frequent first."""
+def _statistics(findings: list[Finding], unsafe_fixes: bool) -> list[dict[str, object]]:
+    """`--statistics`: how many findings each rule has, the most frequent first, and whether
+    `--fix` (with the given unsafe setting) would fix them all."""
     counts = Counter(finding.code for finding in findings)
     fixable = Counter(f.code for f in findings if fix_marker(f, unsafe_fixes))
     names = {finding.code: finding.name for finding in findings}
-    width = len(str(max(counts.values(), default=0)))
     return [
-        f"{count:>{width}}  {code}  {'[*] ' if fixable[code] == count else ''}{names[code]}"
+        {"code": code, "name": names[code], "count": count, "fixable": fixable[code] == count}
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def _statistics_report(findings: list[Finding], unsafe_fixes: bool, output_format: str) -> str:
+    """The statistics as a JSON list with `--output-format json` (ruff's items), else as a
+    table for people."""
+    statistics = _statistics(findings, unsafe_fixes)
+    if output_format == "json":
+        return json.dumps(statistics, indent=2) + "\n"
+    width = len(str(max((item["count"] for item in statistics), default=0)))
+    return "".join(
+        f"{item['count']:>{width}}  {item['code']}  {'[*] ' if item['fixable'] else ''}"
+        f"{item['name']}\n"
+        for item in statistics
+    )
 
 
 def _fixed_lines(files: list[LintedFile]) -> list[str]:
@@ -390,7 +476,13 @@ def _fixed_lines(files: list[LintedFile]) -> list[str]:
     return lines
 
 
-def _write_fixed_stdin(linted: LintedFile, originals: dict[str, str]) -> None:
+def _write_fixed_stdin(linted: LintedFile | None, data: bytes, originals: dict[str, str]) -> None:
+    """The fixed text of standard input on standard output; the input itself when it was
+    excluded (`linted` is None)."""
+    if linted is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     if linted.source is None:
         return  # undecodable input: its OPL001 is reported, and nothing is echoed
     text = linted.fixed_text
@@ -501,6 +593,9 @@ def _show_config(arguments: list[str]) -> int:
     parser.add_argument("--config", metavar="PATH", help="this configuration file instead")
     parser.add_argument("--isolated", action="store_true", help="no configuration file")
     options = parser.parse_args(arguments)
+    if options.config is not None and options.isolated:
+        print(f"optuna-lint: error: {CONFIG_AND_ISOLATED}", file=sys.stderr)
+        return EXIT_ERROR
     path = Path(options.path)
     if not path.exists():
         print(f"optuna-lint: error: {path}: no such file or directory", file=sys.stderr)
@@ -518,8 +613,9 @@ def _show_config(arguments: list[str]) -> int:
     settings = configuration.settings_for(None if path.is_dir() else path.absolute(), {})
     print(f"# configuration file: {configuration.path or 'none (the defaults)'}")
     shown = {
-        "select": settings.select,
-        "ignore": settings.ignore,
+        # The rules that are on, after every layer's select, extend-select and ignore (and,
+        # for a file, its per-file-ignores): what the file is linted with.
+        "select": shortest_selectors(settings.select),
         **{
             key: configuration.values[key]
             for key in ("exclude", "extend-exclude", "per-file-ignores")
@@ -549,11 +645,16 @@ def _toml_value(key: str, value: object) -> str:
 
 
 def _show_rule(arguments: list[str]) -> int:
-    if len(arguments) != 1 or arguments[0].upper() not in RULES_BY_CODE:
-        known = ", ".join(RULES_BY_CODE)
-        print(f"optuna-lint: error: `rule` takes one rule code ({known})", file=sys.stderr)
+    """`optuna-lint rule CODE`: a rule's page, found by its code or its name."""
+    if len(arguments) != 1:
+        print("optuna-lint: error: `rule` takes one rule code or name", file=sys.stderr)
         return EXIT_ERROR
-    print(rule_page(RULES_BY_CODE[arguments[0].upper()]), end="")
+    wanted = arguments[0]
+    rule = RULES_BY_CODE.get(wanted.upper()) or RULES_BY_NAME.get(wanted)
+    if rule is None:
+        print(f"optuna-lint: error: unknown rule code {wanted}", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule_page(rule), end="")
     return EXIT_CLEAN
 
 

@@ -3,7 +3,8 @@
 The configuration of a file is the closest one above it: in each folder from the file's upwards,
 an `optuna-lint.toml`, else a `pyproject.toml` that has a `[tool.optuna-lint]` table. A file can
 inherit another with `extend = "../pyproject.toml"`; its own keys then override the inherited
-ones, except `extend-select` and `extend-exclude`, which add to them. Patterns (`exclude`,
+ones, except `extend-exclude`, which adds to them, and the rule selection, which is resolved
+layer by layer as in ruff (`rule_selection.selected_codes`). Patterns (`exclude`,
 `extend-exclude`, `per-file-ignores`) are gitignore-style and relative to the folder of the file
 that writes them.
 """
@@ -16,9 +17,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
-from optuna_lint.settings import DEFAULT_SELECT, Settings
+from optuna_lint.patterns import InvalidPattern, compile_patterns
+from optuna_lint.rule_selection import (
+    SelectionLayer,
+    UnknownSelector,
+    checked_selectors,
+    selected_codes,
+    without,
+)
+from optuna_lint.settings import Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,7 +36,9 @@ CONFIG_FILE_NAME = "optuna-lint.toml"
 PYPROJECT_NAME = "pyproject.toml"
 TOOL_TABLE = "optuna-lint"
 # Keys whose values add up along an `extend` chain instead of replacing each other.
-ACCUMULATED_KEYS = ("extend-select", "extend-exclude")
+ACCUMULATED_KEYS = ("extend-exclude",)
+# Keys of the rule selection, resolved layer by layer rather than merged (`SelectionLayer`).
+SELECTION_KEYS = ("select", "extend-select", "ignore")
 
 
 class ConfigError(Exception):
@@ -39,15 +48,7 @@ class ConfigError(Exception):
 def _codes(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError('a list of rule codes or prefixes, such as ["OPL1", "OPL201"]')
-    codes = tuple(item.strip().upper() for item in value)
-    bad = [
-        code
-        for code in codes
-        if not ((code.startswith("OPL") and code[3:].isdigit()) or code == "OPL")
-    ]
-    if bad:
-        raise ValueError(f'rule codes or prefixes such as "OPL2" (not {bad[0]!r})')
-    return codes
+    return checked_selectors(value)  # raises UnknownSelector, naming the selector
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -68,9 +69,16 @@ def _positive_integer(value: Any) -> int:
     return value
 
 
+def _patterns(value: Any) -> tuple[str, ...]:
+    patterns = _strings(value)
+    compile_patterns(patterns)  # raises InvalidPattern, naming the pattern
+    return patterns
+
+
 def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ValueError('a table of glob patterns to codes, such as {"tests/*" = ["OPL2"]}')
+    compile_patterns(value)
     return tuple((pattern, _codes(codes)) for pattern, codes in value.items())
 
 
@@ -87,8 +95,8 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "extend-select": _codes,
     "ignore": _codes,
     "per-file-ignores": _per_file_ignores,
-    "exclude": _strings,
-    "extend-exclude": _strings,
+    "exclude": _patterns,
+    "extend-exclude": _patterns,
     "respect-gitignore": _boolean,
     "assume-default-pruner": _boolean,
     "metric-sinks": _strings,
@@ -112,7 +120,7 @@ class Patterns:
             return False
         if not self.patterns:
             return False
-        spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        spec = compile_patterns(self.patterns)
         text = relative.as_posix()
         return spec.match_file(text) or (path.is_dir() and spec.match_file(text + "/"))
 
@@ -127,6 +135,8 @@ class Configuration:
     exclude: tuple[Patterns, ...] = ()
     extend_exclude: tuple[Patterns, ...] = ()
     per_file_ignores: tuple[tuple[Patterns, tuple[str, ...]], ...] = ()
+    # The rule selection of each file of the `extend` chain, the extended file first.
+    selection: tuple[SelectionLayer, ...] = ()
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -151,21 +161,23 @@ class Configuration:
 
     def settings_for(self, path: Path | None, overrides: Mapping[str, Any]) -> Settings:
         """The settings of one file (or, for None, of the run as a whole, without
-        `per-file-ignores`): this configuration, then what the command line says."""
+        `per-file-ignores`): this configuration, then what the command line says.
+
+        The rules are chosen layer by layer, as in ruff: the files extended, this file, then
+        the command line (see `selected_codes`); the settings name the rules that are on one
+        by one. The metric sinks of the command line are more sinks: they add to the file's."""
         values = {**self.values, **overrides}
-        select = values.get("select", DEFAULT_SELECT)
-        extend_select = tuple(self.values.get("extend-select", ())) + tuple(
-            overrides.get("extend-select", ())
-        )
-        ignore = tuple(values.get("ignore", ()))
+        select = selected_codes((*self.selection, SelectionLayer.from_values(overrides)))
         if path is not None:
-            ignore += self.ignored_codes(path)
+            select = without(select, self.ignored_codes(path))
         settings = Settings(
-            select=tuple(select) + extend_select,
-            ignore=ignore,
+            select=select,
             unsafe_fixes=bool(values.get("unsafe-fixes", False)),
             assume_default_pruner=bool(values.get("assume-default-pruner", False)),
-            metric_sinks=tuple(values.get("metric-sinks", ())),
+            metric_sinks=(
+                *self.values.get("metric-sinks", ()),
+                *overrides.get("metric-sinks", ()),
+            ),
         )
         if "max-file-size" in values:
             settings = replace(settings, max_file_size=values["max-file-size"])
@@ -175,7 +187,7 @@ class Configuration:
 def _matches_name(patterns: tuple[str, ...], name: str) -> bool:
     """A pattern without a slash also matches the file's name, as in ruff."""
     plain = [pattern for pattern in patterns if "/" not in pattern]
-    return bool(plain) and pathspec.GitIgnoreSpec.from_lines(plain).match_file(name)
+    return bool(plain) and compile_patterns(plain).match_file(name)
 
 
 def find_configuration_file(directory: Path) -> Path | None:
@@ -217,6 +229,8 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
             raise ConfigError(f"{path}: unknown key `{key}`; the keys are: {known}")
         try:
             values[key] = reader(raw)
+        except (InvalidPattern, UnknownSelector) as error:
+            raise ConfigError(f"{path}: `{key}`: {error}") from None
         except ValueError as error:
             raise ConfigError(f"{path}: `{key}` must be {error}") from None
 
@@ -229,6 +243,8 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
         base = load_configuration(extended, (*_seen, path))
 
     merged = {**base.values, **values}
+    for key in SELECTION_KEYS:
+        merged.pop(key, None)
     for key in ACCUMULATED_KEYS:
         if key in base.values and key in values:
             merged[key] = base.values[key] + values[key]
@@ -246,6 +262,7 @@ def load_configuration(path: Path, _seen: tuple[Path, ...] = ()) -> Configuratio
         exclude=own_exclude or base.exclude,
         extend_exclude=base.extend_exclude + own_extend,
         per_file_ignores=own_ignores if "per-file-ignores" in values else base.per_file_ignores,
+        selection=(*base.selection, SelectionLayer.from_values(values)),
     )
 
 
@@ -257,6 +274,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        # TOML is UTF-8 by definition; tomllib lets the decoding error through as it is.
+        byte = error.object[error.start]
+        raise ConfigError(
+            f"{path}: not valid TOML: it is not UTF-8 (byte 0x{byte:02x} at offset {error.start})"
+        ) from None
 
 
 class ConfigurationFinder:

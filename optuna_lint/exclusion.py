@@ -10,6 +10,7 @@ import pathspec
 
 from optuna_lint.configuration import ConfigurationFinder
 from optuna_lint.discovery import DefaultExclusion
+from optuna_lint.patterns import compile_gitignore
 
 
 class Exclusion:
@@ -74,7 +75,7 @@ class Exclusion:
         if folder not in self._gitignores:
             try:
                 lines = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
-                self._gitignores[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
+                self._gitignores[folder] = compile_gitignore(lines)
             except (OSError, UnicodeDecodeError):
                 self._gitignores[folder] = None
         return self._gitignores[folder]

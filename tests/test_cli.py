@@ -91,6 +91,27 @@ def test_metric_sink_option_adds_sinks_for_opl202(in_tmp: Path, capsys) -> None:
     )
 
 
+def test_metric_sink_option_adds_to_the_configuration_s_sinks(in_tmp: Path, capsys) -> None:
+    (in_tmp / "pyproject.toml").write_text('[tool.optuna-lint]\nmetric-sinks = ["run.log"]\n')
+    (in_tmp / "tune.py").write_text(
+        ATTR_AFTER.replace("trial.set_user_attr", "run.log").replace(
+            "    return loss", "    neptune_run.track('loss', loss)\n    return loss"
+        )
+    )
+    arguments = ("--select", "OPL202", "--output-format", "concise")
+    status, out, _ = run(capsys, *arguments, "--metric-sink", "neptune_run.track")
+    assert status == 1
+    assert out.splitlines() == [
+        "tune.py:9:5: OPL202 [*] `run.log('loss', ...)` runs after the prune check on line 7: "
+        "a pruned trial raises there and never logs `loss`",
+        "tune.py:10:5: OPL202 [*] `neptune_run.track('loss', ...)` runs after the prune check "
+        "on line 7: a pruned trial raises there and never logs `loss`",
+        "Found 2 findings: 2 fixable with --fix.",
+    ]
+    status, lines, _ = run(capsys, "config")
+    assert 'metric-sinks = ["run.log"]' in lines.splitlines()
+
+
 def test_json_output(in_tmp: Path, capsys) -> None:
     (in_tmp / "tune.py").write_text(ATTR_AFTER)
     status, out, _ = run(capsys, "--output-format", "json")
@@ -237,6 +258,17 @@ def test_missing_path_is_an_error_after_the_rest_is_reported(in_tmp: Path, capsy
     assert err == "optuna-lint: error: nowhere: no such file or directory\n"
 
 
+def test_a_run_with_an_error_does_not_say_all_checks_passed(in_tmp: Path, capsys) -> None:
+    (in_tmp / "tune.py").write_text("import optuna\n")
+    assert run(capsys, "nothere.py") == (
+        2,
+        "",
+        "optuna-lint: error: nothere.py: no such file or directory\n",
+    )
+    assert run(capsys, "tune.py", "nothere.py")[:2] == (2, "")
+    assert run(capsys, "tune.py") == (0, "All checks passed!\n", "")
+
+
 def test_bad_option_exits_two(in_tmp: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--no-such-option"])
@@ -259,6 +291,21 @@ def test_rule_page(capsys) -> None:
     assert status == 0
     assert out.startswith("# user-attr-after-prune-check (OPL201)\n\n## What it does\n")
     assert "## Fix safety" in out
+    # By name, as ruff takes it, the same page.
+    assert run(capsys, "rule", "user-attr-after-prune-check") == (0, out, "")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["NOPE"], "unknown rule code NOPE"),
+        (["OPL2"], "unknown rule code OPL2"),
+        ([], "`rule` takes one rule code or name"),
+        (["OPL101", "OPL102"], "`rule` takes one rule code or name"),
+    ],
+)
+def test_rule_page_of_an_unknown_rule(capsys, arguments: list[str], message: str) -> None:
+    assert run(capsys, "rule", *arguments) == (2, "", f"optuna-lint: error: {message}\n")
 
 
 def test_skips_hidden_virtualenv_and_build_directories(in_tmp: Path, capsys) -> None:

@@ -71,15 +71,54 @@ def test_the_closest_configuration_wins_and_extend_inherits(in_tmp: Path, capsys
     assert found(run(capsys)[1]) == ["b/tune.py OPL101", "tune.py OPL101"]
 
 
-def test_extend_select_adds_along_the_chain_and_select_replaces(in_tmp: Path) -> None:
+def selection(configuration_file: Path, **overrides: tuple[str, ...]) -> tuple[str, ...]:
+    """The selection a configuration file gives (with command-line options), as `config`
+    shows it."""
     from optuna_lint.configuration import load_configuration
+    from optuna_lint.rule_selection import shortest_selectors
 
+    options = {key.replace("_", "-"): value for key, value in overrides.items()}
+    return shortest_selectors(
+        load_configuration(configuration_file).settings_for(None, options).select
+    )
+
+
+def test_extend_select_adds_along_the_chain_and_select_replaces(in_tmp: Path) -> None:
     write(in_tmp / "base.toml", 'select = ["OPL1"]\nextend-select = ["OPL3"]\n')
     child = write(in_tmp / "optuna-lint.toml", 'extend = "base.toml"\nextend-select = ["OPL9"]\n')
-    settings = load_configuration(child).settings_for(None, {})
-    assert settings.select == ("OPL1", "OPL3", "OPL9")
-    replaced = load_configuration(child).settings_for(None, {"select": ("OPL2",)})
-    assert replaced.select == ("OPL2", "OPL3", "OPL9")
+    assert selection(child) == ("OPL1", "OPL3", "OPL9")
+    # `select` on the command line replaces what every file below it chose.
+    assert selection(child, select=("OPL2",)) == ("OPL2",)
+    assert selection(child, extend_select=("OPL2",)) == ("OPL1", "OPL2", "OPL3", "OPL9")
+
+
+def test_ignore_adds_along_the_chain_until_a_layer_selects_again(in_tmp: Path) -> None:
+    write(in_tmp / "base.toml", 'ignore = ["OPL101", "OPL2"]\n')
+    child = write(in_tmp / "child.toml", 'extend = "base.toml"\nignore = ["OPL3"]\n')
+    every_but_101 = ("OPL0", *(f"OPL10{n}" for n in range(2, 10)), "OPL11")
+    assert selection(child) == every_but_101
+    # The command line's --ignore adds to the files' ignores too.
+    assert selection(child, ignore=("OPL0",)) == every_but_101[1:]
+    # A layer's select starts afresh: the ignores below it no longer count.
+    reselecting = write(in_tmp / "again.toml", 'extend = "base.toml"\nselect = ["OPL1", "OPL2"]\n')
+    assert selection(reselecting) == ("OPL1", "OPL2")
+    # --extend-select turns a rule ignored below back on, and so does a more specific selector
+    # in the same layer.
+    assert selection(child, extend_select=("OPL101",)) == ("OPL0", "OPL1")
+    same_layer = write(in_tmp / "same.toml", 'ignore = ["OPL1"]\nextend-select = ["OPL101"]\n')
+    assert selection(same_layer) == ("OPL0", "OPL101", "OPL2", "OPL3")
+
+
+def test_ignore_on_the_command_line_adds_to_the_file_s(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", '[tool.optuna-lint]\nignore = ["OPL101"]\n')
+    write(in_tmp / "tune.py", UNFED + "import optuna.integration.wandb\n")
+    status, lines, _ = run(capsys, "--output-format", "concise", "--ignore", "OPL2")
+    assert (status, found(lines)) == (1, ["tune.py OPL308"])
+    assert run(capsys, "--ignore", "OPL308") == (0, ["All checks passed!"], "")
+    # A file that extends the one with the ignore keeps it.
+    write(in_tmp / "sub" / "optuna-lint.toml", 'extend = "../pyproject.toml"\n')
+    write(in_tmp / "sub" / "tune.py", UNFED)
+    assert run(capsys, "sub") == (0, ["All checks passed!"], "")
 
 
 def test_per_file_ignores_by_path_glob_and_by_name(in_tmp: Path, capsys) -> None:
@@ -121,6 +160,15 @@ def test_gitignore_is_respected_with_git_s_rules(in_tmp: Path, capsys) -> None:
     assert len(found(run(capsys)[1])) == 5
 
 
+def test_a_gitignore_line_that_is_no_pattern_is_skipped_as_git_does(in_tmp: Path, capsys) -> None:
+    (in_tmp / ".git").mkdir()
+    write(in_tmp / ".gitignore", "[z-a]\n\\\ngenerated/\n")
+    for name in ("generated/tune.py", "tune.py"):
+        write(in_tmp / name, UNFED)
+    status, lines, err = run(capsys, "--output-format", "concise")
+    assert (status, found(lines), err) == (1, ["tune.py OPL101"], "")
+
+
 def test_a_named_file_is_linted_even_when_excluded_unless_force_exclude(
     in_tmp: Path, capsys
 ) -> None:
@@ -137,6 +185,12 @@ def test_config_option_and_isolated(in_tmp: Path, capsys) -> None:
     assert run(capsys)[0] == 0
     assert found(run(capsys, "--config", "strict.toml")[1]) == ["tune.py OPL101"]
     assert found(run(capsys, "--isolated")[1]) == ["tune.py OPL101"]
+    for command in ((), ("config",)):
+        assert run(capsys, *command, "--config", "strict.toml", "--isolated") == (
+            2,
+            [],
+            "optuna-lint: error: --config and --isolated cannot be used together\n",
+        )
 
 
 def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -> None:
@@ -145,6 +199,34 @@ def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -
     status, lines, _ = run(capsys)
     assert (status, lines) == (0, ["Found 1 finding (1 fixed, 0 remaining)."])
     assert "trial.report(loss, epoch)" in path.read_text()
+
+
+def test_no_fix_and_no_unsafe_fixes_override_the_configuration(in_tmp: Path, capsys) -> None:
+    write(in_tmp / "pyproject.toml", "[tool.optuna-lint]\nfix = true\nunsafe-fixes = true\n")
+    path = write(in_tmp / "tune.py", UNFED)
+    arguments = ("--output-format", "concise")
+    assert run(capsys, *arguments, "--no-fix") == (
+        1,
+        [
+            f"tune.py:4:1: {UNFED_MESSAGE.replace('OPL101 ', 'OPL101 [*] ')}",
+            "Found 1 finding: 1 fixable with --fix.",
+        ],
+        "",
+    )
+    # The fix is unsafe: without unsafe fixes, nothing is fixed.
+    assert run(capsys, *arguments, "--no-unsafe-fixes") == (
+        1,
+        [f"tune.py:4:1: {UNFED_MESSAGE}", "Found 1 finding: 1 more with --fix --unsafe-fixes."],
+        "",
+    )
+    assert path.read_text() == UNFED
+    # Of --fix and --no-fix, the last wins.
+    assert run(capsys, *arguments, "--fix", "--no-fix")[0] == 1
+    assert run(capsys, *arguments, "--no-fix", "--fix") == (
+        0,
+        ["Found 1 finding (1 fixed, 0 remaining)."],
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -160,9 +242,13 @@ def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -
             'ignore = "OPL1"\n',
             '`ignore` must be a list of rule codes or prefixes, such as ["OPL1", "OPL201"]',
         ),
+        ('select = ["E501"]\n', "`select`: unknown rule selector `E501`\n"),
+        ('select = ["OPL999"]\n', "`select`: unknown rule selector `OPL999`\n"),
+        ('extend-select = ["OPL4"]\n', "`extend-select`: unknown rule selector `OPL4`\n"),
+        ('ignore = ["opl1"]\n', "`ignore`: unknown rule selector `opl1`\n"),
         (
-            'select = ["E501"]\n',
-            "`select` must be rule codes or prefixes such as \"OPL2\" (not 'E501')",
+            'per-file-ignores = { "tests/*" = ["OPL1x"] }\n',
+            "`per-file-ignores`: unknown rule selector `OPL1x`\n",
         ),
         ("fix = 1\n", "`fix` must be true or false"),
         ("max-file-size = -3\n", "`max-file-size` must be a positive whole number"),
@@ -173,6 +259,18 @@ def test_fix_in_the_configuration_fixes_without_the_flag(in_tmp: Path, capsys) -
         ),
         ('extend = "missing.toml"\n', "`extend` names {tmp}/missing.toml, which does not exist"),
         ("select = [\n", "not valid TOML: "),
+        (
+            'extend-exclude = ["scratch/", "[z-a]"]\n',
+            '`extend-exclude`: invalid pattern "[z-a]": bad character range z-a\n',
+        ),
+        (
+            'exclude = ["\\\\"]\n',
+            '`exclude`: invalid pattern "\\\\": not a gitignore-style pattern\n',
+        ),
+        (
+            'per-file-ignores = { "[9-0]*.py" = ["OPL1"] }\n',
+            '`per-file-ignores`: invalid pattern "[9-0]*.py": bad character range 9-0\n',
+        ),
     ],
 )
 def test_bad_configuration_is_a_one_line_error(
@@ -186,6 +284,22 @@ def test_bad_configuration_is_a_one_line_error(
         f"optuna-lint: error: {in_tmp}/optuna-lint.toml: " + message.replace("{tmp}", str(in_tmp))
     )
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "optuna-lint.toml", "other.toml"])
+def test_a_configuration_file_that_is_not_utf8_is_a_one_line_error(
+    in_tmp: Path, capsys, name: str
+) -> None:
+    # Even a pyproject.toml without the table: it may hold it, and only reading it can tell.
+    (in_tmp / name).write_bytes(b'[project]\nname = "caf\xe9"\n')
+    write(in_tmp / "tune.py", UNFED)
+    arguments = ("--config", name) if name == "other.toml" else ()
+    assert run(capsys, *arguments) == (
+        2,
+        [],
+        f"optuna-lint: error: {in_tmp}/{name}: not valid TOML: it is not UTF-8 "
+        "(byte 0xe9 at offset 21)\n",
+    )
 
 
 def test_extend_in_a_circle_is_an_error(in_tmp: Path, capsys) -> None:
@@ -208,10 +322,12 @@ def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> No
     write(in_tmp / "tests" / "test_tune.py", "")
     status, lines, _ = run(capsys, "config", "tests/test_tune.py")
     assert status == 0
+    # The rules on for that file: every select, extend-select and ignore put together, then
+    # the file's per-file-ignores.
     assert lines == [
         f"# configuration file: {in_tmp}/pyproject.toml",
-        'select = ["OPL0", "OPL1", "OPL2", "OPL3", "OPL4", "OPL5", "OPL6", "OPL7", "OPL8", "OPL9"]',
-        'ignore = ["OPL305", "OPL2"]',
+        'select = ["OPL0", "OPL1", "OPL301", "OPL302", "OPL303", "OPL304", "OPL306", "OPL307", '
+        '"OPL308", "OPL9"]',
         'per-file-ignores = { "tests/*" = ["OPL2"] }',
         "respect-gitignore = true",
         "assume-default-pruner = false",
@@ -220,6 +336,15 @@ def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> No
         "unsafe-fixes = false",
         "max-file-size = 1048576",
     ]
+
+
+def test_config_command_shows_the_default_selection_and_the_layers_put_together(
+    in_tmp: Path, capsys
+) -> None:
+    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL1", "OPL2", "OPL3"]'
+    write(in_tmp / "base.toml", 'ignore = ["OPL1"]\n')
+    write(in_tmp / "optuna-lint.toml", 'extend = "base.toml"\nextend-select = ["OPL101", "OPL9"]\n')
+    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL101", "OPL2", "OPL3", "OPL9"]'
 
 
 def test_the_opt_in_group_is_off_by_default_and_on_with_the_whole_prefix() -> None:

@@ -61,5 +61,14 @@ ALL_RULES: tuple[Rule, ...] = (
     UNUSED_NOQA,
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
+RULES_BY_NAME = {rule.name: rule for rule in ALL_RULES}
 
-__all__ = ["ALL_RULES", "FILE_NOT_LINTED", "RULES_BY_CODE", "SYNTAX_ERROR", "Rule", "RuleContext"]
+__all__ = [
+    "ALL_RULES",
+    "FILE_NOT_LINTED",
+    "RULES_BY_CODE",
+    "RULES_BY_NAME",
+    "SYNTAX_ERROR",
+    "Rule",
+    "RuleContext",
+]
