@@ -43,7 +43,7 @@ from optuna_lint.rules import (
 from optuna_lint.screening import screen_source
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceError, SourceText, decode_source
-from optuna_lint.suppressions import read_suppressions
+from optuna_lint.suppressions import NoqaComment, read_suppressions
 
 logger = logging.getLogger(__name__)
 
@@ -348,16 +348,15 @@ class Linter:
         self, linted: LintedFile, findings: list[Finding], settings: Settings
     ) -> list[Finding]:
         text = linted.source.text if linted.source else ""
-        suppressions = read_suppressions(text)
+        suppressions = read_suppressions(text, linted.display_path)
         if suppressions.whole_file:
             return []
-        by_row = suppressions.by_row()
-        used: dict[int, set[str]] = {}
+        used: dict[NoqaComment, set[str]] = {}
         kept = []
         for finding in findings:
-            comment = by_row.get(finding.location.row)
-            if comment is not None and comment.suppresses(finding.code):
-                used.setdefault(comment.row, set()).add(finding.code)
+            comment = suppressions.directive_for(finding.location.row, finding.code)
+            if comment is not None:
+                used.setdefault(comment, set()).add(finding.code)
             else:
                 kept.append(finding)
         if settings.is_selected(UNUSED_NOQA.code):
@@ -365,7 +364,7 @@ class Linter:
                 kept.extend(
                     UNUSED_NOQA.unused(
                         comment,
-                        used.get(comment.row, set()),
+                        used.get(comment, set()),
                         settings.is_selected,
                         linted.display_path,
                         text,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import assert_fix, lint
 
 # OPL201 at 9:5 and 10:5: two attributes stored after the prune check.
@@ -96,3 +97,86 @@ def test_add_noqa_suppresses_every_finding_and_keeps_strings_whole(in_tmp, capsy
     )
     assert main(["tune.py", "--extend-select", "OPL9"]) == 1  # OPL305 is left unused
     assert main(["tune.py"]) == 0
+
+
+# --- How a directive is read, and what OPL901's fix leaves ----------------------------------
+
+
+def quiet_line(comment: str) -> str:
+    """`source()` with `comment` at the end of row 5, which has no finding; the two findings
+    are suppressed, so that a fix touches the comments only."""
+    suppressed = source("  # noqa: OPL201", "  # noqa: OPL201")
+    return suppressed.replace("    loss = 1.0\n", f"    loss = 1.0{comment}\n")
+
+
+def test_a_colon_after_spaces_still_introduces_codes_as_in_ruff() -> None:
+    assert rows(source("  # noqa : OPL201")) == [("OPL201", 10)]
+    # Not a bare directive: a code the line does not have suppresses nothing.
+    assert rows(source("  # noqa : OPL305")) == [("OPL201", 9), ("OPL201", 10)]
+
+
+def test_unused_noqa_names_the_directive_without_the_words_after_it() -> None:
+    assert lint(quiet_line("  # noqa: OPL201, OPL202 some reason"), select=("OPL",))[0] == (
+        "OPL901",
+        5,
+        17,
+        "OPL201, OPL202 in `# noqa: OPL201, OPL202` suppresses nothing on this line",
+    )
+
+
+@pytest.mark.parametrize(
+    ("comment", "fixed"),
+    [
+        ("  # noqa: OPL201, OPL202 some reason", "  # some reason"),
+        ("  # noqa : OPL201", ""),
+        ("  # noqa: OPL201  # type: ignore", "  # type: ignore"),
+        ("  # why # noqa: OPL201", "  # why"),
+        ("  #noqa:OPL201 trailing", "  # trailing"),
+        ("  # noqa kept on purpose", "  # kept on purpose"),
+    ],
+)
+def test_unused_noqa_fix_keeps_the_words_after_the_directive(comment: str, fixed: str) -> None:
+    assert_fix(quiet_line(comment), quiet_line(fixed), select=("OPL",))
+
+
+def test_unused_noqa_fix_keeps_the_words_after_the_codes_it_keeps() -> None:
+    before = source("  # noqa: OPL305, OPL201 kept on purpose", "  # noqa : OPL201")
+    after = source("  # noqa: OPL201 kept on purpose", "  # noqa : OPL201")
+    assert_fix(before, after, select=("OPL",))
+
+
+def test_unused_noqa_fix_removes_a_directive_alone_on_its_line_with_the_line() -> None:
+    before = quiet_line("\n    # noqa: OPL201")
+    assert_fix(before, quiet_line(""), select=("OPL",))
+
+
+# --- Directives that cannot be read -----------------------------------------------------------
+
+
+def warnings_for(text: str, filename: str, caplog) -> tuple[list[tuple[str, int]], list[str]]:
+    """The findings (code, row) of `text` as the file `filename`, and the warnings logged. A
+    warning is given once per file, line and message in a process: each test names its own."""
+    from optuna_lint import Settings, lint_source
+
+    caplog.clear()
+    found = lint_source(text, filename, Settings())
+    return [(f.code, f.location.row) for f in found], caplog.messages
+
+
+@pytest.mark.parametrize(
+    ("comment", "problem"),
+    [
+        ("# noqa:", "no code follows `# noqa:` (as in `# noqa: OPL201`)"),
+        ("# noqa: ,", "no code follows `# noqa:` (as in `# noqa: OPL201`)"),
+        ("# noqa: opl201", "no code follows `# noqa:` (as in `# noqa: OPL201`)"),
+        ("# noqa: OPL201.", "unexpected `.` after `OPL201`"),
+        ("# noqaOPL201", "unexpected `O` right after `noqa`"),
+    ],
+)
+def test_a_directive_that_cannot_be_read_suppresses_nothing_and_is_named(
+    comment: str, problem: str, caplog
+) -> None:
+    assert warnings_for(source(f"  {comment}"), "malformed.py", caplog) == (
+        [("OPL201", 9), ("OPL201", 10)],
+        [f"malformed.py:9: `{comment}` suppresses nothing: {problem}"],
+    )

@@ -35,7 +35,10 @@ class UnusedNoqa(Rule):
     ```
 
     ## Fix safety
-    The fix is safe: it removes the directive, or the unused codes from it, and changes no code.
+    The fix is safe: it removes the unused codes from the directive, or the directive when none
+    is left, and changes no code. Words written after the directive stay as a comment
+    (`# noqa: OPL201 kept on purpose` becomes `# kept on purpose`); a directive alone on its
+    line goes with its line.
     """
 
     code = "OPL901"
@@ -58,21 +61,18 @@ class UnusedNoqa(Rule):
             if used:
                 return
             unused: tuple[str, ...] = ()
-            replacement = ""
+            kept: list[str] = []
         else:
             unused = tuple(c for c in comment.codes if not used_by(c, used) and is_selected(c))
             if not unused:
                 return
             kept = [c for c in comment.codes if c not in unused]
-            replacement = f"# noqa: {', '.join(kept)}" if kept else ""
-        start = comment.start_offset
-        if not replacement:
-            # The spaces before a directive that goes go with it.
-            while start > 0 and text[start - 1] in " \t":
-                start -= 1
+        if kept:
+            edit = Edit(comment.start_offset, comment.end_offset, f"# noqa: {', '.join(kept)}")
+        else:
+            edit = directive_removal(comment, text)
         written = text[comment.start_offset : comment.end_offset]
         what = f"`{written}`" if not unused else f"{', '.join(unused)} in `{written}`"
-        column_start = comment.column
         yield Finding(
             code=self.code,
             name=self.name,
@@ -81,15 +81,40 @@ class UnusedNoqa(Rule):
             span=Span(
                 comment.start_offset,
                 comment.end_offset,
-                Location(comment.row, column_start),
-                Location(comment.row, column_start + len(written)),
+                Location(comment.row, comment.column),
+                Location(comment.row, comment.column + len(written)),
             ),
             fix=Fix(
-                message="Remove the directive" if not replacement else "Remove the unused codes",
+                message="Remove the unused codes" if kept else "Remove the directive",
                 applicability=Applicability.SAFE,
-                edits=(Edit(start, comment.end_offset, replacement),),
+                edits=(edit,),
             ),
         )
+
+
+def directive_removal(comment: NoqaComment, text: str) -> Edit:
+    """The edit removing a directive, as ruff removes an unused one: the whole line when the
+    directive is all there is on it, the directive and the spaces before it at the end of a
+    line, and otherwise only the directive, so that the user's words after it stay a comment
+    (`x = 1  # noqa: OPL201 kept on purpose` becomes `x = 1  # kept on purpose`)."""
+    line_start = text.rfind("\n", 0, comment.start_offset) + 1
+    line_end = text.find("\n", comment.end_offset)
+    next_line_start = len(text) if line_end == -1 else line_end + 1
+    if line_end == -1:
+        line_end = len(text)
+    if text[line_start:line_end].endswith("\r"):
+        line_end -= 1
+    before = text[line_start : comment.start_offset]
+    after = text[comment.end_offset : line_end]
+    spaces_after = len(after) - len(after.lstrip(" \t"))
+    if not before.strip() and not after.strip():
+        return Edit(line_start, next_line_start, "")
+    if not after.strip():
+        spaces_before = len(before) - len(before.rstrip(" \t"))
+        return Edit(comment.start_offset - spaces_before, line_end, "")
+    if after.lstrip(" \t").startswith("#"):
+        return Edit(comment.start_offset, comment.end_offset + spaces_after, "")
+    return Edit(comment.start_offset, comment.end_offset + spaces_after, "# ")
 
 
 def used_by(code: str, used: set[str]) -> bool:
