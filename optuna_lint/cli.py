@@ -431,8 +431,10 @@ def _handle_fixed_files(
 
 
 def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int:
-    """`--add-noqa`: a `# noqa` for every finding, written into the files."""
+    """`--add-noqa`: a `# noqa` for every finding, written into the files. A finding it could not
+    suppress is named, and the run exits 1."""
     added = 0
+    unsuppressed: list[str] = []
     for linted in files:
         by_row: dict[int, set[str]] = {}
         for finding in linted.findings:
@@ -440,22 +442,31 @@ def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int
                 by_row.setdefault(finding.location.row, set()).add(finding.code)
         if not by_row or linted.source is None or linted.path is None:
             continue
-        text, count = add_noqa(linted.source.text, by_row)
-        if count == 0:
+        addition = add_noqa(linted.source.text, by_row)
+        unsuppressed.extend(
+            f"{linted.display_path}:{row}: {code} is not suppressed: the `# noqa` of its line "
+            "cannot be read"
+            for row, code in addition.unsuppressed
+        )
+        if addition.added == 0:
             continue
-        if linter.analyse_text(text, linted.display_path, linted.path)[1] is not None:
+        if linter.analyse_text(addition.text, linted.display_path, linted.path)[1] is not None:
             errors.append(f"{linted.display_path}: no noqa added: the text would not parse")
             continue
         try:
-            write_atomically(linted.path, linted.source.encode(text))
+            write_atomically(linted.path, linted.source.encode(addition.text))
         except OSError as error:
             errors.append(f"{linted.display_path}: cannot write it: {error.strerror or error}")
             continue
-        added += count
+        added += addition.added
     print(f"Added {added} noqa directive{'' if added == 1 else 's'}.")
+    for line in unsuppressed:
+        print(f"optuna-lint: {line}", file=sys.stderr)
     for error in errors:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
-    return EXIT_ERROR if errors else EXIT_CLEAN
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if unsuppressed else EXIT_CLEAN
 
 
 def _unified_diff(linted: LintedFile, original: str) -> str:

@@ -8,6 +8,10 @@ The directives are read as ruff reads its own: codes are upper-case letters foll
 separated by commas or spaces, and text after them is a comment (`# noqa: OPL201 kept on
 purpose`); `# noqa : OPL201` lists codes too. A directive that cannot be read (`# noqa:` with no
 code, `# noqa: opl201`, `# noqaOPL201`) suppresses nothing, and a warning names it.
+
+A finding on a line that lies inside a string over several lines, or in a statement continued
+with backslashes, is suppressed by a `# noqa` at the end of the last line of that string or
+statement: the only place on those lines where a comment can go.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import io
 import logging
 import re
 import tokenize
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +29,9 @@ _CODE = re.compile(r"[A-Z]+[0-9]+")
 _WHITESPACE = re.compile(r"\s*")
 _FILE_DIRECTIVE = re.compile(r"#\s*optuna-lint\s*:\s*noqa\s*$", re.I)
 _INLINE_DIRECTIVE = re.compile(r"#\s*noqa", re.I)
+_NOT_TOKENS = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
+)
 
 
 @dataclass(frozen=True)
@@ -45,15 +53,24 @@ class NoqaComment:
 class Suppressions:
     comments: tuple[NoqaComment, ...] = ()
     whole_file: bool = False
+    # The row whose directive covers a row inside a string over several lines or a
+    # backslash-continued statement; other rows are covered by their own.
+    noqa_rows: Mapping[int, int] = field(default_factory=dict)
+    # Rows holding a directive that could not be read: nothing suppresses their findings.
+    invalid_rows: frozenset[int] = frozenset()
 
     def by_row(self) -> dict[int, NoqaComment]:
         return {comment.row: comment for comment in self.comments}
 
+    def noqa_row(self, row: int) -> int:
+        """The row at whose end a `# noqa` for a finding on `row` is read."""
+        return self.noqa_rows.get(row, row)
+
     def directive_for(self, row: int, code: str) -> NoqaComment | None:
         """The directive that suppresses a finding of `code` reported on `row`, if any."""
-        comment = self.by_row().get(row)
-        if comment is not None and comment.suppresses(code):
-            return comment
+        line_comment = self.by_row().get(self.noqa_row(row))
+        if line_comment is not None and line_comment.suppresses(code):
+            return line_comment
         return None
 
 
@@ -79,9 +96,11 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
     read is logged as a warning naming the file and line."""
     if not re.search("noqa", text, re.I):
         return NONE  # most files have none: no tokenizing
+    scan = _scan(text)
     comments: list[NoqaComment] = []
+    invalid_rows: set[int] = set()
     whole_file = False
-    for token, start_offset in _comments(text):
+    for token, start_offset in scan.comments:
         row, column = token.start
         if _FILE_DIRECTIVE.match(token.string) and not token.line[:column].strip():
             whole_file = True
@@ -93,6 +112,7 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
             _warn(
                 display_path, row, f"`{token.string.rstrip()}` suppresses nothing: {lexed.problem}"
             )
+            invalid_rows.add(row)
             continue
         comments.append(
             NoqaComment(
@@ -103,7 +123,7 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
                 codes=lexed.codes,
             )
         )
-    return Suppressions(tuple(comments), whole_file)
+    return Suppressions(tuple(comments), whole_file, scan.noqa_rows, frozenset(invalid_rows))
 
 
 def _warn(display_path: str | None, row: int, message: str) -> None:
@@ -155,44 +175,101 @@ def _lex_codes(comment: str, start: int, position: int, written: str) -> _Lexed:
     return _Lexed(start, end, tuple(codes))
 
 
-def _comments(text: str) -> list[tuple[tokenize.TokenInfo, int]]:
-    """The comment tokens of a text, each with the offset of its start."""
+@dataclass(frozen=True)
+class _Scan:
+    comments: list[tuple[tokenize.TokenInfo, int]]  # each with the offset of its start
+    noqa_rows: dict[int, int]
+    complete: bool  # False when the text does not tokenize to its end
+
+
+def _scan(text: str) -> _Scan:
+    """The comments of a text and where the `# noqa` of each row inside a multi-line string or
+    a backslash-continued statement goes: the last row of the string or statement, as in ruff.
+    Overlapping spans (a string on a continued line) are one span."""
     # Rows as the tokenizer counts them: lines end at "\n" only.
     line_starts = [0]
     for line in io.StringIO(text):
         line_starts.append(line_starts[-1] + len(line))
     comments: list[tuple[tokenize.TokenInfo, int]] = []
+    spans: list[tuple[int, int]] = []
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    open_fstrings: list[int] = []
+    last_row: int | None = None  # where the last token of the logical line so far ends
+    complete = True
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
                 row, column = token.start
                 comments.append((token, line_starts[row - 1] + column))
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                last_row = None
+            elif token.type not in _NOT_TOKENS and token.type != tokenize.ENDMARKER:
+                if last_row is not None and token.start[0] > last_row:
+                    spans.append((last_row, token.start[0]))  # joined by backslashes
+                last_row = token.end[0]
+            if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+                spans.append((token.start[0], token.end[0]))
+            elif fstring_start is not None and token.type == fstring_start:
+                open_fstrings.append(token.start[0])
+            elif fstring_end is not None and token.type == fstring_end and open_fstrings:
+                first_row = open_fstrings.pop()
+                if token.end[0] > first_row:
+                    spans.append((first_row, token.end[0]))
     except (tokenize.TokenError, SyntaxError):
-        pass  # such a file is reported as a syntax error; the comments read so far still count
-    return comments
+        complete = False  # such a file is reported as a syntax error; what was read still counts
+    return _Scan(comments, _rows_to_last_row(spans), complete)
 
 
-def add_noqa(text: str, findings_by_row: dict[int, set[str]]) -> tuple[str, int]:
-    """The text with a `# noqa: CODES` at the end of each row holding findings (codes added
-    to a directive already there), and how many rows got one. A row that ends inside a string
-    or after a line continuation gets none."""
-    existing = read_suppressions(text).by_row()
+def _rows_to_last_row(spans: list[tuple[int, int]]) -> dict[int, int]:
+    merged: list[list[int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return {row: last for first, last in merged for row in range(first, last)}
+
+
+@dataclass(frozen=True)
+class NoqaAddition:
+    """What `add_noqa` made of a text."""
+
+    text: str
+    added: int  # rows that got a directive or new codes in one
+    unsuppressed: tuple[tuple[int, str], ...]  # (row, code) of findings still not suppressed
+
+
+def add_noqa(text: str, findings_by_row: dict[int, set[str]]) -> NoqaAddition:
+    """The text with a `# noqa: CODES` at the end of the row that covers each finding (codes
+    added to a directive already there), how many rows got one, and the findings the new text
+    still does not suppress: those under a directive that cannot be read, and all of them when
+    the text does not tokenize."""
+    scan = _scan(text)
+    if not scan.complete:
+        return NoqaAddition(text, 0, _all_findings(findings_by_row))
+    suppressions = read_suppressions(text)
+    codes_by_noqa_row: dict[int, set[str]] = {}
+    for row, codes in findings_by_row.items():
+        noqa_row = scan.noqa_rows.get(row, row)
+        codes_by_noqa_row.setdefault(noqa_row, set()).update(codes)
+
+    existing = suppressions.by_row()
     lines = io.StringIO(text).readlines()
     line_starts = [0]
     for line in lines:
         line_starts.append(line_starts[-1] + len(line))
-    unsafe_rows = _rows_ending_inside_a_token(text)
     added = 0
-    for row, codes in sorted(findings_by_row.items()):
-        if row > len(lines) or row in unsafe_rows:
-            continue
+    for row, codes in sorted(codes_by_noqa_row.items()):
+        if row > len(lines) or row in suppressions.invalid_rows:
+            continue  # left for the check below to report
         line = lines[row - 1]
         body = line.rstrip("\r\n")
         ending = line[len(body) :]
         comment = existing.get(row)
         if comment is not None:
             if comment.codes is None:
-                continue  # a bare `# noqa` already suppresses everything
+                continue  # a bare directive already suppresses everything
             merged = sorted(set(comment.codes) | codes)
             if merged == sorted(comment.codes):
                 continue
@@ -200,29 +277,22 @@ def add_noqa(text: str, findings_by_row: dict[int, set[str]]) -> tuple[str, int]
             end = start + (comment.end_offset - comment.start_offset)
             body = body[:start] + f"# noqa: {', '.join(merged)}" + body[end:]
         else:
-            if body.rstrip().endswith("\\"):
-                continue
             body = body.rstrip() + f"  # noqa: {', '.join(sorted(codes))}"
         lines[row - 1] = body + ending
         added += 1
-    return "".join(lines), added
+    new_text = "".join(lines)
+
+    # Checked on the new text, so that the count never claims a finding it did not cover.
+    now = read_suppressions(new_text)
+    unsuppressed = tuple(
+        (row, code)
+        for row, code in _all_findings(findings_by_row)
+        if not now.whole_file and now.directive_for(row, code) is None
+    )
+    return NoqaAddition(new_text, added, unsuppressed)
 
 
-def _rows_ending_inside_a_token(text: str) -> set[int]:
-    """Rows whose end lies inside a string (or, from Python 3.12, an f-string) that goes on to
-    the next row; a comment added there would become part of it."""
-    rows: set[int] = set()
-    fstring_start = getattr(tokenize, "FSTRING_START", None)
-    fstring_end = getattr(tokenize, "FSTRING_END", None)
-    open_fstrings: list[int] = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.STRING and token.end[0] > token.start[0]:
-                rows.update(range(token.start[0], token.end[0]))
-            elif fstring_start is not None and token.type == fstring_start:
-                open_fstrings.append(token.start[0])
-            elif fstring_end is not None and token.type == fstring_end and open_fstrings:
-                rows.update(range(open_fstrings.pop(), token.end[0]))
-    except (tokenize.TokenError, SyntaxError):
-        return set(range(1, text.count("\n") + 2))  # not well-formed: no row is safe
-    return rows
+def _all_findings(findings_by_row: dict[int, set[str]]) -> tuple[tuple[int, str], ...]:
+    return tuple(
+        (row, code) for row, codes in sorted(findings_by_row.items()) for code in sorted(codes)
+    )

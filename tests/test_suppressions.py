@@ -150,6 +150,56 @@ def test_unused_noqa_fix_removes_a_directive_alone_on_its_line_with_the_line() -
     assert_fix(before, quiet_line(""), select=("OPL",))
 
 
+# --- Findings on lines that cannot hold a comment --------------------------------------------
+
+# OPL201 at 9:5 (a string over two lines) and 11:5 (a call continued with a backslash).
+OVER_LINES = source().replace(
+    '    trial.set_user_attr("loss", loss)\n    trial.set_user_attr("loss2", loss)\n',
+    '    trial.set_user_attr("s", """abc\ndef""" + str(loss)){string}\n'
+    '    trial.set_user_attr("t", \\\n        loss){continued}\n',
+)
+
+
+def over_lines(string: str = "", continued: str = "") -> str:
+    return OVER_LINES.replace("{string}", string).replace("{continued}", continued)
+
+
+def test_a_noqa_after_a_string_or_continuation_covers_the_lines_before_it() -> None:
+    assert rows(over_lines()) == [("OPL201", 9), ("OPL201", 11)]
+    assert rows(over_lines("  # noqa: OPL201")) == [("OPL201", 11)]
+    assert rows(over_lines(continued="  # noqa: OPL201")) == [("OPL201", 9)]
+    assert lint(over_lines("  # noqa: OPL201", "  # noqa: OPL201"), select=("OPL",)) == []
+
+
+def test_add_noqa_puts_the_directive_where_it_is_read_and_names_what_it_cannot_suppress(
+    in_tmp, capsys, caplog
+) -> None:
+    from optuna_lint.cli import main
+
+    # The finding on row 13 has a directive that cannot be read: no code follows the colon.
+    text = over_lines().replace(
+        "    return loss\n", '    trial.set_user_attr("u", loss)  # noqa:\n    return loss\n'
+    )
+    path = in_tmp / "spread.py"
+    path.write_text(text)
+
+    assert main(["--add-noqa", "spread.py"]) == 1
+    assert capsys.readouterr() == (
+        "Added 2 noqa directives.\n",
+        "optuna-lint: spread.py:13: OPL201 is not suppressed: the `# noqa` of its line cannot "
+        "be read\n",
+    )
+    assert caplog.messages == [
+        "spread.py:13: `# noqa:` suppresses nothing: no code follows `# noqa:` (as in "
+        "`# noqa: OPL201`)"
+    ]
+    assert path.read_text() == over_lines("  # noqa: OPL201", "  # noqa: OPL201").replace(
+        "    return loss\n", '    trial.set_user_attr("u", loss)  # noqa:\n    return loss\n'
+    )
+    assert main(["spread.py", "--output-format", "concise"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith("spread.py:13:5: OPL201 ")
+
+
 # --- Directives that cannot be read -----------------------------------------------------------
 
 
