@@ -2,7 +2,8 @@
 
 `# noqa` alone suppresses every finding reported on its line, `# noqa: OPL201, OPL305` those
 codes (or prefixes); a comment `# optuna-lint: noqa` on a line of its own turns the whole file
-off. Comments are found with the tokenizer, so the words inside a string never count.
+off, and `# optuna-lint: noqa: OPL201` turns those codes off in the whole file. Comments are
+found with the tokenizer, so the words inside a string never count.
 
 The directives are read as ruff reads its own: codes are upper-case letters followed by digits,
 separated by commas or spaces, and text after them is a comment (`# noqa: OPL201 kept on
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 _CODE = re.compile(r"[A-Z]+[0-9]+")
 _WHITESPACE = re.compile(r"\s*")
-_FILE_DIRECTIVE = re.compile(r"#\s*optuna-lint\s*:\s*noqa\s*$", re.I)
+_FILE_DIRECTIVE = re.compile(r"#\s*optuna-lint\s*:\s*noqa", re.I)
 _INLINE_DIRECTIVE = re.compile(r"#\s*noqa", re.I)
 _NOT_TOKENS = frozenset(
     {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT}
@@ -36,14 +37,16 @@ _NOT_TOKENS = frozenset(
 
 @dataclass(frozen=True)
 class NoqaComment:
-    """One directive: `# noqa` or `# noqa: CODES`. It covers the text from its `#` to the end of
-    `noqa` or of its last code; what follows is a comment of the user's."""
+    """One directive: `# noqa`, `# noqa: CODES` or, for the whole file, `# optuna-lint: noqa:
+    CODES`. It covers the text from its `#` to the end of `noqa` or of its last code; what
+    follows is a comment of the user's."""
 
     row: int
     column: int  # 1-based, in characters, of the `#` that starts the directive
     start_offset: int  # of the directive in the text
     end_offset: int
     codes: tuple[str, ...] | None  # None: a bare directive, which suppresses everything
+    whole_file: bool = False  # `# optuna-lint: noqa: CODES`, for every line of the file
 
     def suppresses(self, code: str) -> bool:
         return self.codes is None or any(code.startswith(prefix) for prefix in self.codes)
@@ -52,7 +55,7 @@ class NoqaComment:
 @dataclass(frozen=True)
 class Suppressions:
     comments: tuple[NoqaComment, ...] = ()
-    whole_file: bool = False
+    whole_file: bool = False  # a bare `# optuna-lint: noqa`
     # The row whose directive covers a row inside a string over several lines or a
     # backslash-continued statement; other rows are covered by their own.
     noqa_rows: Mapping[int, int] = field(default_factory=dict)
@@ -60,14 +63,20 @@ class Suppressions:
     invalid_rows: frozenset[int] = frozenset()
 
     def by_row(self) -> dict[int, NoqaComment]:
-        return {comment.row: comment for comment in self.comments}
+        return {comment.row: comment for comment in self.comments if not comment.whole_file}
 
     def noqa_row(self, row: int) -> int:
         """The row at whose end a `# noqa` for a finding on `row` is read."""
         return self.noqa_rows.get(row, row)
 
     def directive_for(self, row: int, code: str) -> NoqaComment | None:
-        """The directive that suppresses a finding of `code` reported on `row`, if any."""
+        """The directive that suppresses a finding of `code` reported on `row`, if any. As in
+        ruff, a file-wide directive is asked first, then the one of the finding's line."""
+        if self.whole_file:
+            return None  # nothing is reported at all; no single directive to credit
+        for comment in self.comments:
+            if comment.whole_file and comment.suppresses(code):
+                return comment
         line_comment = self.by_row().get(self.noqa_row(row))
         if line_comment is not None and line_comment.suppresses(code):
             return line_comment
@@ -102,18 +111,36 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
     whole_file = False
     for token, start_offset in scan.comments:
         row, column = token.start
-        if _FILE_DIRECTIVE.match(token.string) and not token.line[:column].strip():
-            whole_file = True
+        written = token.string.rstrip()
+        lexed = _lex_file_directive(token.string)
+        is_file_directive = lexed is not None
+        if is_file_directive and token.line[:column].strip():
+            _warn(
+                display_path,
+                row,
+                f"`{written}` suppresses nothing: a file-wide directive works only on a line of "
+                "its own",
+            )
             continue
-        lexed = _lex_inline_directive(token.string)
+        if lexed is None:
+            lexed = _lex_inline_directive(token.string)
         if lexed is None:
             continue
         if lexed.problem is not None:
-            _warn(
-                display_path, row, f"`{token.string.rstrip()}` suppresses nothing: {lexed.problem}"
-            )
-            invalid_rows.add(row)
+            _warn(display_path, row, f"`{written}` suppresses nothing: {lexed.problem}")
+            if not is_file_directive:
+                invalid_rows.add(row)
             continue
+        if is_file_directive and lexed.codes is None:
+            whole_file = True
+            continue
+        if _INLINE_DIRECTIVE.search(token.string, lexed.end):
+            _warn(
+                display_path,
+                row,
+                f"`{written}`: only the first directive of a comment is read; list every code in "
+                "that one",
+            )
         comments.append(
             NoqaComment(
                 row=row,
@@ -121,6 +148,7 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
                 start_offset=start_offset + lexed.start,
                 end_offset=start_offset + lexed.end,
                 codes=lexed.codes,
+                whole_file=is_file_directive,
             )
         )
     return Suppressions(tuple(comments), whole_file, scan.noqa_rows, frozenset(invalid_rows))
@@ -131,6 +159,19 @@ def _warn(display_path: str | None, row: int, message: str) -> None:
         return
     _warned.add((display_path, row, message))
     logger.warning("%s:%d: %s", display_path, row, message)
+
+
+def _lex_file_directive(comment: str) -> _Lexed | None:
+    """`# optuna-lint: noqa` or `# optuna-lint: noqa: CODES` at the start of a comment."""
+    match = _FILE_DIRECTIVE.match(comment)
+    if match is None:
+        return None
+    position = _WHITESPACE.match(comment, match.end()).end()
+    if position == len(comment):
+        return _Lexed(0, match.end(), None)
+    if comment[position] == ":":
+        return _lex_codes(comment, 0, position + 1, "# optuna-lint: noqa:")
+    return _Lexed(0, match.end(), None, "unexpected text after `noqa`")
 
 
 def _lex_inline_directive(comment: str) -> _Lexed | None:

@@ -200,7 +200,35 @@ def test_add_noqa_puts_the_directive_where_it_is_read_and_names_what_it_cannot_s
     assert capsys.readouterr().out.splitlines()[0].startswith("spread.py:13:5: OPL201 ")
 
 
-# --- Directives that cannot be read -----------------------------------------------------------
+# --- File-wide codes, and directives that cannot be read --------------------------------------
+
+
+def test_a_file_wide_directive_with_codes_suppresses_them_in_the_whole_file() -> None:
+    assert rows("# optuna-lint: noqa: OPL201\n" + source()) == []
+    assert rows("# optuna-lint: noqa : OPL305\n" + source()) == [("OPL201", 10), ("OPL201", 11)]
+
+
+def test_unused_noqa_checks_the_codes_of_a_file_wide_directive() -> None:
+    text = "# optuna-lint: noqa: OPL201, OPL305\n" + source()
+    assert lint(text, select=("OPL",)) == [
+        (
+            "OPL901",
+            1,
+            1,
+            "OPL305 in `# optuna-lint: noqa: OPL201, OPL305` suppresses nothing in this file",
+        )
+    ]
+    assert_fix(text, "# optuna-lint: noqa: OPL201\n" + source(), select=("OPL",))
+    # With no code left the line goes: a bare file-wide directive would turn the file off.
+    suppressed = source("  # noqa: OPL201", "  # noqa: OPL201")
+    assert_fix("# optuna-lint: noqa: OPL305\n" + suppressed, suppressed, select=("OPL",))
+
+
+def test_a_line_directive_that_a_file_wide_one_makes_redundant_is_unused() -> None:
+    text = "# optuna-lint: noqa: OPL201\n" + source("  # noqa: OPL201")
+    assert lint(text, select=("OPL",)) == [
+        ("OPL901", 10, 40, "OPL201 in `# noqa: OPL201` suppresses nothing on this line")
+    ]
 
 
 def warnings_for(text: str, filename: str, caplog) -> tuple[list[tuple[str, int]], list[str]]:
@@ -229,4 +257,36 @@ def test_a_directive_that_cannot_be_read_suppresses_nothing_and_is_named(
     assert warnings_for(source(f"  {comment}"), "malformed.py", caplog) == (
         [("OPL201", 9), ("OPL201", 10)],
         [f"malformed.py:9: `{comment}` suppresses nothing: {problem}"],
+    )
+
+
+def test_a_file_wide_directive_after_code_suppresses_nothing_and_is_named(caplog) -> None:
+    text = source("  # optuna-lint: noqa: OPL201")
+    assert warnings_for(text, "file_wide_after_code.py", caplog) == (
+        [("OPL201", 9), ("OPL201", 10)],
+        [
+            "file_wide_after_code.py:9: `# optuna-lint: noqa: OPL201` suppresses nothing: a "
+            "file-wide directive works only on a line of its own"
+        ],
+    )
+    text = "# optuna-lint: noqa: \n" + source()
+    assert warnings_for(text, "file_wide_no_code.py", caplog) == (
+        [("OPL201", 10), ("OPL201", 11)],
+        [
+            "file_wide_no_code.py:1: `# optuna-lint: noqa:` suppresses nothing: no code "
+            "follows `# optuna-lint: noqa:` (as in `# optuna-lint: noqa: OPL201`)"
+        ],
+    )
+
+
+def test_only_the_first_directive_of_a_comment_is_read_and_a_second_is_named(caplog) -> None:
+    # As in ruff and flake8: the second directive is part of the comment. Its code stays
+    # reported, and a warning says why.
+    text = source("  # noqa: OPL305 # noqa: OPL201")
+    assert warnings_for(text, "two_directives.py", caplog) == (
+        [("OPL201", 9), ("OPL201", 10)],
+        [
+            "two_directives.py:9: `# noqa: OPL305 # noqa: OPL201`: only the first directive "
+            "of a comment is read; list every code in that one"
+        ],
     )

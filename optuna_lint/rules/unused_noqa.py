@@ -11,8 +11,9 @@ from optuna_lint.suppressions import NoqaComment
 
 class UnusedNoqa(Rule):
     """## What it does
-    Finds `# noqa` comments, and codes in them, that suppress no finding on their line. It is
-    opt-in: `--extend-select OPL9` (or `extend-select = ["OPL9"]`) turns it on.
+    Finds `# noqa` comments, and codes in them, that suppress no finding on their line, and
+    codes of a file-wide `# optuna-lint: noqa: CODES` that suppress no finding in the file. It
+    is opt-in: `--extend-select OPL9` (or `extend-select = ["OPL9"]`) turns it on.
 
     ## Why is this bad?
     A suppression outlives the finding it was written for: after the code is fixed it stays,
@@ -21,7 +22,8 @@ class UnusedNoqa(Rule):
     ## Known problems
     Codes of rules that are not selected for the file are not reported, since the linter
     cannot tell whether they would have fired. A bare `# noqa` is reported only when no
-    finding at all is on its line.
+    finding at all is on its line. A code that a file-wide directive also suppresses is
+    reported in the line's directive, which then suppresses nothing.
 
     ## Example
     ```python
@@ -68,15 +70,17 @@ class UnusedNoqa(Rule):
                 return
             kept = [c for c in comment.codes if c not in unused]
         if kept:
-            edit = Edit(comment.start_offset, comment.end_offset, f"# noqa: {', '.join(kept)}")
+            directive = "# optuna-lint: noqa" if comment.whole_file else "# noqa"
+            edit = Edit(comment.start_offset, comment.end_offset, f"{directive}: {', '.join(kept)}")
         else:
             edit = directive_removal(comment, text)
         written = text[comment.start_offset : comment.end_offset]
         what = f"`{written}`" if not unused else f"{', '.join(unused)} in `{written}`"
+        where = "in this file" if comment.whole_file else "on this line"
         yield Finding(
             code=self.code,
             name=self.name,
-            message=f"{what} suppresses nothing on this line",
+            message=f"{what} suppresses nothing {where}",
             filename=display_path,
             span=Span(
                 comment.start_offset,
