@@ -145,6 +145,40 @@ def test_fix_writes_file_keeping_encoding_bom_newlines_and_mode(in_tmp: Path, ca
     assert sorted(p.name for p in in_tmp.iterdir()) == ["tune.py"]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
+@pytest.mark.parametrize("option", ["--fix", "--add-noqa"])
+def test_writing_a_symbolic_link_writes_its_target_and_keeps_the_link(
+    in_tmp: Path, capsys, option: str
+) -> None:
+    target = in_tmp / "real" / "tune.py"
+    target.parent.mkdir()
+    target.write_text(ATTR_AFTER)
+    target.chmod(0o640)
+    (in_tmp / "link.py").symlink_to(Path("real") / "tune.py")
+    # A link to a link is followed to the end.
+    (in_tmp / "link2.py").symlink_to("link.py")
+
+    status, out, err = run(capsys, "--isolated", option, "link2.py")
+
+    written = {
+        "--fix": ("Found 1 finding (1 fixed, 0 remaining).\n", ATTR_FIXED),
+        "--add-noqa": (
+            "Added 1 noqa directive.\n",
+            ATTR_AFTER.replace(
+                "    trial.set_user_attr('loss', loss)\n",
+                "    trial.set_user_attr('loss', loss)  # noqa: OPL201\n",
+            ),
+        ),
+    }
+    assert (status, out, err) == (0, written[option][0], "")
+    assert target.read_text() == written[option][1]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert os.readlink(in_tmp / "link.py") == os.path.join("real", "tune.py")
+    assert os.readlink(in_tmp / "link2.py") == "link.py"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tune.py"]
+    assert sorted(p.name for p in in_tmp.iterdir()) == ["link.py", "link2.py", "real"]
+
+
 def test_fix_keeps_utf8_bom(in_tmp: Path, capsys) -> None:
     path = in_tmp / "tune.py"
     path.write_bytes(b"\xef\xbb\xbf" + ATTR_AFTER.encode())
