@@ -16,7 +16,7 @@ from optuna_lint import __version__
 from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
-from optuna_lint.findings import Finding
+from optuna_lint.findings import Finding, TextKey
 from optuna_lint.notebooks import NotebookSource, cell_texts, in_cells
 from optuna_lint.reporting import (
     OUTPUT_FORMATS,
@@ -322,17 +322,17 @@ def _check(arguments: list[str]) -> int:
 
 def _as_shown(
     findings: list[Finding], files: list[LintedFile]
-) -> tuple[list[Finding], dict[str, str]]:
-    """The findings as the report shows them (a notebook's in its cells), and the text each
-    shown file name refers to."""
-    texts: dict[str, str] = {}
+) -> tuple[list[Finding], dict[TextKey, str]]:
+    """The findings as the report shows them (a notebook's in its cells), and the text of each
+    linted file and notebook cell (`Finding.text_key`)."""
+    texts: dict[TextKey, str] = {}
     notebooks: dict[str, NotebookSource] = {}
     for linted in files:
+        if linted.source is not None:
+            texts[linted.display_path] = linted.source.text
         if isinstance(linted.source, NotebookSource) and linted.source.notebook is not None:
             notebooks[linted.display_path] = linted.source
             texts.update(cell_texts(linted.display_path, linted.source))
-        elif linted.source is not None:
-            texts[linted.display_path] = linted.source.text
     shown = [
         in_cells(finding, notebooks[finding.filename]) if finding.filename in notebooks else finding
         for finding in findings

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from optuna_lint.findings import Edit, Finding, Location, Span
+from optuna_lint.findings import Edit, Finding, Location, Span, TextKey
 from optuna_lint.source import SourceError, SourceText
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -179,9 +179,10 @@ def _layout(original: str, document: dict[str, Any]) -> dict[str, Any]:
 
 
 def in_cells(finding: Finding, source: NotebookSource) -> Finding:
-    """The finding as a notebook shows it: in its cell (`tune.ipynb:cell 3`), with rows
-    counted from the cell's first line. Fix edits outside that cell (an import added in the
-    first cell) are left out of what is shown; `--fix` still applies them."""
+    """The finding as a notebook shows it: in its cell (`cell` set, the file name kept), with
+    rows and offsets counted from the cell's first line. Fix edits outside that cell (an
+    import added in the first cell) are left out of what is shown; `--fix` still applies
+    them."""
     assert source.notebook is not None
     place = source.notebook.cell_of_row(finding.location.row)
     if place is None:
@@ -213,14 +214,15 @@ def in_cells(finding: Finding, source: NotebookSource) -> Finding:
             if place.start_offset <= edit.start_offset and edit.end_offset <= end_offset
         )
         fix = replace(fix, edits=edits)
-    return replace(finding, filename=f"{finding.filename}:cell {place.index}", span=span, fix=fix)
+    return replace(finding, cell=place.index, span=span, fix=fix)
 
 
-def cell_texts(display_path: str, source: NotebookSource) -> dict[str, str]:
-    """The text of each code cell, under the name its findings are shown with."""
+def cell_texts(display_path: str, source: NotebookSource) -> dict[TextKey, str]:
+    """The text of each code cell, under the key of its findings' texts
+    (`Finding.text_key`)."""
     assert source.notebook is not None
     return {
-        f"{display_path}:cell {place.index}": source.text[
+        (display_path, place.index): source.text[
             place.start_offset : place.start_offset
             + sum(
                 len(line) + 1

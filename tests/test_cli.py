@@ -102,6 +102,7 @@ def test_json_output(in_tmp: Path, capsys) -> None:
         "message": "`trial.set_user_attr('loss', ...)` runs after the prune check on line 7: a "
         "pruned trial raises there and never stores `loss`",
         "filename": "tune.py",
+        "cell": None,
         "location": {"row": 9, "column": 5},
         "end_location": {"row": 9, "column": 38},
         "fix": {
