@@ -17,7 +17,7 @@ from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
 from optuna_lint.findings import Finding, TextKey
-from optuna_lint.notebooks import NotebookSource, cell_texts, in_cells
+from optuna_lint.notebooks import NotebookSource, cell_texts, changed_cells, in_cells
 from optuna_lint.reporting import (
     OUTPUT_FORMATS,
     SUMMARY_FORMATS,
@@ -470,13 +470,27 @@ def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int
 
 
 def _unified_diff(linted: LintedFile, original: str) -> str:
+    """The diff `--fix` would make to the file; for a notebook, as ruff shows it, one diff per
+    changed cell (`a/tune.ipynb:cell 3`) of the cell's source, not of the notebook's JSON."""
+    if isinstance(linted.source, NotebookSource) and linted.source.notebook is not None:
+        return "".join(
+            _text_diff(before, after, f"{linted.display_path}:cell {index}")
+            for index, before, after in changed_cells(linted.source, original, linted.fixed_text)
+        )
+    return _text_diff(original, linted.fixed_text, linted.display_path)
+
+
+def _text_diff(before: str, after: str, name: str) -> str:
     lines = difflib.unified_diff(
-        original.splitlines(keepends=True),
-        linted.fixed_text.splitlines(keepends=True),
-        fromfile=f"a/{linted.display_path}",
-        tofile=f"b/{linted.display_path}",
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
     )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    # As diff and git write it; a cell's last line often has no newline of its own.
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def _show_config(arguments: list[str]) -> int:

@@ -178,6 +178,19 @@ def _layout(original: str, document: dict[str, Any]) -> dict[str, Any]:
     return {"indent": 1, "sort_keys": True, "ensure_ascii": False}
 
 
+def changed_cells(source: NotebookSource, before: str, after: str) -> list[tuple[int, str, str]]:
+    """The code cells whose source differs between two joined texts of the notebook, as
+    (cell number, source before, source after), in the notebook's order: what `--diff` shows."""
+    assert source.notebook is not None
+    sources_before = source.notebook.cell_sources(before) or {}
+    sources_after = source.notebook.cell_sources(after) or {}
+    return [
+        (index, sources_before.get(index, ""), sources_after.get(index, ""))
+        for index in sorted(sources_before.keys() | sources_after.keys())
+        if sources_before.get(index, "") != sources_after.get(index, "")
+    ]
+
+
 def in_cells(finding: Finding, source: NotebookSource) -> Finding:
     """The finding as a notebook shows it: in its cell (`cell` set, the file name kept), with
     rows and offsets counted from the cell's first line. Fix edits outside that cell (an

@@ -194,3 +194,42 @@ def test_findings_are_listed_by_cell_number(in_tmp: Path, capsys) -> None:
         "tune.ipynb:cell 3:1:1",
         "tune.ipynb:cell 12:1:1",
     ]
+
+
+def test_diff_shows_each_changed_cell_as_the_notebook_shows_it(in_tmp: Path, capsys) -> None:
+    # `import optuna` is added to cell 2, whose magics are shown as written, and the prune
+    # check to cell 3; the notebook's JSON and the linter's own markers are never shown.
+    document = json.loads(notebook(OBJECTIVE))
+    imports = "from optuna import create_study, pruners"
+    document["cells"][1]["source"] = f"%matplotlib inline\n!pip list\n{imports}"
+    study = "".join(document["cells"][3]["source"]).replace("optuna.", "")
+    document["cells"][3]["source"] = study
+    text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    (in_tmp / "tune.ipynb").write_text(text)
+
+    assert run(capsys, "--diff", "--unsafe-fixes", "tune.ipynb") == (
+        1,
+        "--- a/tune.ipynb:cell 2\n"
+        "+++ b/tune.ipynb:cell 2\n"
+        "@@ -1,3 +1,4 @@\n"
+        " %matplotlib inline\n"
+        " !pip list\n"
+        "-from optuna import create_study, pruners\n"
+        "\\ No newline at end of file\n"
+        "+from optuna import create_study, pruners\n"
+        "+import optuna\n"
+        "\\ No newline at end of file\n"
+        "--- a/tune.ipynb:cell 3\n"
+        "+++ b/tune.ipynb:cell 3\n"
+        "@@ -2,4 +2,7 @@\n"
+        "     lr = trial.suggest_float('lr', 1e-3, 1.0)\n"
+        "     for epoch in range(3):\n"
+        "         loss = lr / (epoch + 1)\n"
+        "+        trial.report(loss, epoch)\n"
+        "+        if trial.should_prune():\n"
+        "+            raise optuna.TrialPruned()\n"
+        "     return loss\n"
+        "\\ No newline at end of file\n",
+        "",
+    )
+    assert (in_tmp / "tune.ipynb").read_text() == text
