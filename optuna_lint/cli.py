@@ -17,7 +17,13 @@ from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
 from optuna_lint.findings import Finding, TextKey
-from optuna_lint.notebooks import NotebookSource, cell_texts, changed_cells, in_cells
+from optuna_lint.notebooks import (
+    NotebookSource,
+    cell_texts,
+    changed_cells,
+    in_cells,
+    row_namer,
+)
 from optuna_lint.reporting import (
     OUTPUT_FORMATS,
     SUMMARY_FORMATS,
@@ -443,9 +449,9 @@ def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int
         if not by_row or linted.source is None or linted.path is None:
             continue
         addition = add_noqa(linted.source.text, by_row)
+        name_row = row_namer(linted.display_path, linted.source)
         unsuppressed.extend(
-            f"{linted.display_path}:{row}: {code} is not suppressed: the `# noqa` of its line "
-            "cannot be read"
+            f"{name_row(row)}: {code} is not suppressed: the `# noqa` of its line cannot be read"
             for row, code in addition.unsuppressed
         )
         if addition.added == 0:

@@ -30,7 +30,7 @@ from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
 from optuna_lint.gather import gather_facts
 from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
-from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook
+from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook, row_namer
 from optuna_lint.project import may_run_trials, project_root
 from optuna_lint.relevance import can_matter
 from optuna_lint.rules import (
@@ -348,7 +348,7 @@ class Linter:
         self, linted: LintedFile, findings: list[Finding], settings: Settings
     ) -> list[Finding]:
         text = linted.source.text if linted.source else ""
-        suppressions = read_suppressions(text, linted.display_path)
+        suppressions = read_suppressions(text, row_namer(linted.display_path, linted.source))
         if suppressions.whole_file:
             return []
         used: dict[NoqaComment, set[str]] = {}

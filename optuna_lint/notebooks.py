@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -176,6 +177,20 @@ def _layout(original: str, document: dict[str, Any]) -> dict[str, Any]:
         if json.dumps(document, **layout) == original.rstrip("\n"):
             return layout
     return {"indent": 1, "sort_keys": True, "ensure_ascii": False}
+
+
+def row_namer(display_path: str, source: SourceText | None) -> Callable[[int], str]:
+    """How a message names a row of a file's text: `train.py:9`, or for a row of a notebook's
+    joined text, its cell and the row within it (`tune.ipynb:cell 3:2`)."""
+    notebook = source.notebook if isinstance(source, NotebookSource) else None
+
+    def name(row: int) -> str:
+        place = notebook.cell_of_row(row) if notebook is not None else None
+        if place is None:
+            return f"{display_path}:{row}"
+        return f"{display_path}:cell {place.index}:{row - place.first_row + 1}"
+
+    return name
 
 
 def changed_cells(source: NotebookSource, before: str, after: str) -> list[tuple[int, str, str]]:

@@ -21,7 +21,7 @@ import io
 import logging
 import re
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ NONE = Suppressions()
 
 # Warnings already given, so that the fix passes, which read the same comments again, do not
 # repeat them.
-_warned: set[tuple[str, int, str]] = set()
+_warned: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,9 @@ class _Lexed:
     problem: str | None = None  # why it cannot be read; it then suppresses nothing
 
 
-def read_suppressions(text: str, display_path: str | None = None) -> Suppressions:
-    """The `noqa` directives of a source text. With `display_path`, a directive that cannot be
-    read is logged as a warning naming the file and line."""
+def read_suppressions(text: str, name_row: Callable[[int], str] | None = None) -> Suppressions:
+    """The `noqa` directives of a source text. With `name_row`, which names a row of the text
+    for the user (`train.py:9`), a directive that cannot be read is logged as a warning."""
     if not re.search("noqa", text, re.I):
         return NONE  # most files have none: no tokenizing
     scan = _scan(text)
@@ -116,7 +116,7 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
         is_file_directive = lexed is not None
         if is_file_directive and token.line[:column].strip():
             _warn(
-                display_path,
+                name_row,
                 row,
                 f"`{written}` suppresses nothing: a file-wide directive works only on a line of "
                 "its own",
@@ -127,7 +127,7 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
         if lexed is None:
             continue
         if lexed.problem is not None:
-            _warn(display_path, row, f"`{written}` suppresses nothing: {lexed.problem}")
+            _warn(name_row, row, f"`{written}` suppresses nothing: {lexed.problem}")
             if not is_file_directive:
                 invalid_rows.add(row)
             continue
@@ -136,7 +136,7 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
             continue
         if _INLINE_DIRECTIVE.search(token.string, lexed.end):
             _warn(
-                display_path,
+                name_row,
                 row,
                 f"`{written}`: only the first directive of a comment is read; list every code in "
                 "that one",
@@ -154,11 +154,11 @@ def read_suppressions(text: str, display_path: str | None = None) -> Suppression
     return Suppressions(tuple(comments), whole_file, scan.noqa_rows, frozenset(invalid_rows))
 
 
-def _warn(display_path: str | None, row: int, message: str) -> None:
-    if display_path is None or (display_path, row, message) in _warned:
+def _warn(name_row: Callable[[int], str] | None, row: int, message: str) -> None:
+    if name_row is None or (name_row(row), message) in _warned:
         return
-    _warned.add((display_path, row, message))
-    logger.warning("%s:%d: %s", display_path, row, message)
+    _warned.add((name_row(row), message))
+    logger.warning("%s: %s", name_row(row), message)
 
 
 def _lex_file_directive(comment: str) -> _Lexed | None:

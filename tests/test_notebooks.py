@@ -233,3 +233,21 @@ def test_diff_shows_each_changed_cell_as_the_notebook_shows_it(in_tmp: Path, cap
         "",
     )
     assert (in_tmp / "tune.ipynb").read_text() == text
+
+
+def test_a_directive_that_cannot_be_read_is_named_by_its_cell(in_tmp: Path, capsys, caplog) -> None:
+    text = OBJECTIVE.replace("def objective(trial):", "def objective(trial):  # noqa:")
+    (in_tmp / "tune.ipynb").write_text(notebook(text))
+    status, out, _ = run(capsys, "--output-format", "concise", "tune.ipynb")
+    assert (status, out.split(": OPL101")[0]) == (1, "tune.ipynb:cell 3:1:1")
+    assert caplog.messages == [
+        "tune.ipynb:cell 3:1: `# noqa:` suppresses nothing: no code follows `# noqa:` "
+        "(as in `# noqa: OPL201`)"
+    ]
+    # --add-noqa cannot suppress it either, and says where it is.
+    assert run(capsys, "--add-noqa", "tune.ipynb") == (
+        1,
+        "Added 0 noqa directives.\n",
+        "optuna-lint: tune.ipynb:cell 3:1: OPL101 is not suppressed: the `# noqa` of its line "
+        "cannot be read\n",
+    )
