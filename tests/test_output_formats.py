@@ -453,3 +453,19 @@ def _region(start_line: int, start_column: int, end_line: int, end_column: int) 
         "endLine": end_line,
         "endColumn": end_column,
     }
+
+
+def test_full_marks_a_real_finding_after_wide_characters_by_display_width() -> None:
+    # The finding starts at character 17 of its line but at display column 22: the two
+    # identifiers' four wide characters and the string's three take two columns each.
+    source = ATTR_AFTER.replace(
+        "    trial.set_user_attr('loss', loss)\n",
+        "    損失 = '日本語'; trial.set_user_attr('loss', loss)\n",
+    )
+    (finding,) = optuna_lint.lint_source(source, "wide.py")
+    assert (finding.code, finding.location) == ("OPL201", Location(9, 17))
+    shown = render([finding], "full", {"wide.py": source}, unsafe_fixes=False).splitlines()
+    assert shown[4:6] == [
+        " 9 |     損失 = '日本語'; trial.set_user_attr('loss', loss)",
+        "   |" + " " * 22 + "^" * 33 + " OPL201",
+    ]
