@@ -3,6 +3,11 @@ viewers), GitHub workflow annotations, GitLab Code Quality, and JUnit XML.
 
 A file that could not be linted (OPL001, OPL002) is an error: nothing in it was checked. Every
 other finding is a warning, in the formats that tell the two apart.
+
+A finding in a notebook names the notebook file itself, with rows counted from the first line of
+its cell, and says which cell: SARIF in the result's `properties.cell` (and without the fix,
+whose edits are in the cell's source), JUnit in the test case's name, GitHub and GitLab at the
+start of the message (`cell 3: ...`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 
 from optuna_lint import __version__
-from optuna_lint.findings import Finding
+from optuna_lint.findings import Finding, TextKey, message_with_cell
 from optuna_lint.rule_docs import PROJECT_URL, page_section, rule_page, rule_url
 from optuna_lint.rules import ALL_RULES, FILE_NOT_LINTED, SYNTAX_ERROR, Rule
 from optuna_lint.source import LineIndex
@@ -48,7 +53,7 @@ def artifact_path(filename: str) -> str:
 # --- SARIF 2.1.0 -------------------------------------------------------------------------------
 
 
-def sarif_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
+def sarif_report(findings: Sequence[Finding], texts: Mapping[TextKey, str]) -> str:
     """One SARIF 2.1.0 log with one run: the tool with every rule's metadata, and the findings
     as results, with their fixes (safe and unsafe, marked in the fix's properties).
 
@@ -68,7 +73,7 @@ def sarif_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
         "columnKind": "unicodeCodePoints",
         "results": [
             _sarif_result(
-                finding, rule_indexes.get(finding.code), line_indexes.get(finding.filename)
+                finding, rule_indexes.get(finding.code), line_indexes.get(finding.text_key)
             )
             for finding in findings
         ],
@@ -109,8 +114,12 @@ def _sarif_result(
             }
         }
     ]
-    # Fix edits are offsets into the text; without the text they cannot be placed.
-    if finding.fix is not None and lines is not None:
+    if finding.cell is not None:
+        result["properties"] = {"cell": finding.cell}
+    # Fix edits are offsets into the text; without the text they cannot be placed. In a
+    # notebook they are placed in the cell's source, not in the file the result names, which a
+    # tool applying them would corrupt: they are left out.
+    if finding.fix is not None and lines is not None and finding.cell is None:
         replacements = [
             {
                 "deletedRegion": _region(
@@ -168,7 +177,8 @@ def github_report(findings: Sequence[Finding]) -> str:
         listed = ",".join(
             f"{key}={_github_property(str(value))}" for key, value in properties.items()
         )
-        lines.append(f"::error {listed}::{_github_data(f'{finding.code} {finding.message}')}\n")
+        message = f"{finding.code} {message_with_cell(finding)}"
+        lines.append(f"::error {listed}::{_github_data(message)}\n")
     return "".join(lines)
 
 
@@ -185,19 +195,20 @@ def _github_property(text: str) -> str:
 # --- GitLab Code Quality -----------------------------------------------------------------------
 
 
-def gitlab_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
+def gitlab_report(findings: Sequence[Finding], texts: Mapping[TextKey, str]) -> str:
     """A GitLab Code Quality report: a JSON list of issues, which GitLab shows in merge requests.
 
     Each issue's fingerprint hashes its file, code, message and the text of its line (not the
-    line's number), so an issue keeps its fingerprint when lines above it are added or removed;
-    identical findings on identical lines are told apart by their order.
+    line's number, nor a notebook cell's), so an issue keeps its fingerprint when lines or cells
+    above it are added or removed; identical findings on identical lines are told apart by their
+    order.
     """
     file_lines = {name: source_lines(text) for name, text in texts.items()}
     occurrences: Counter[tuple[str, ...]] = Counter()
     issues = []
     for finding in findings:
         path = artifact_path(finding.filename)
-        lines = file_lines.get(finding.filename, [])
+        lines = file_lines.get(finding.text_key, [])
         row = finding.location.row
         line_text = lines[row - 1].strip() if 1 <= row <= len(lines) else ""
         identity = (path, finding.code, finding.message, line_text)
@@ -205,7 +216,7 @@ def gitlab_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
         occurrences[identity] += 1
         issues.append(
             {
-                "description": f"{finding.code} {finding.message}",
+                "description": f"{finding.code} {message_with_cell(finding)}",
                 "check_name": finding.code,
                 "fingerprint": _fingerprint(*identity, str(occurrence)),
                 "severity": "blocker" if finding.code in ERROR_CODES else "major",
@@ -225,15 +236,18 @@ def _fingerprint(*parts: str) -> str:
 # --- JUnit XML ---------------------------------------------------------------------------------
 
 
-def junit_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
+def junit_report(findings: Sequence[Finding], texts: Mapping[TextKey, str]) -> str:
     """A JUnit XML report: one test suite, `optuna-lint`, in which every finding is a failed
     test case and every linted file without findings one passed test case.
 
     CI servers count and list test cases, so a clean run of ten files reads "10 passed" rather
     than an empty report, which some servers treat as a failure of its own. The linted files are
-    the keys of `texts`; the test case's class name is the file, as in the servers' grouping.
+    the file names among the keys of `texts` (the others are notebook cells); the test case's
+    class name is the file, as in the servers' grouping.
     """
-    findings_by_file: dict[str, list[Finding]] = {name: [] for name in texts}
+    findings_by_file: dict[str, list[Finding]] = {
+        name: [] for name in texts if isinstance(name, str)
+    }
     for finding in findings:
         findings_by_file.setdefault(finding.filename, []).append(finding)
     tests = sum(max(1, len(file_findings)) for file_findings in findings_by_file.values())
@@ -249,12 +263,13 @@ def junit_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
             )
         for finding in file_findings:
             start = finding.location
+            in_cell = "" if finding.cell is None else f"cell {finding.cell}:"
             case = ElementTree.SubElement(
                 suite,
                 "testcase",
                 {
                     "classname": _xml(filename),
-                    "name": f"{finding.code} at {start.row}:{start.column}",
+                    "name": f"{finding.code} at {in_cell}{start.row}:{start.column}",
                     "file": _xml(artifact_path(filename)),
                     "line": str(start.row),
                 },
@@ -262,7 +277,9 @@ def junit_report(findings: Sequence[Finding], texts: Mapping[str, str]) -> str:
             failure = ElementTree.SubElement(
                 case, "failure", {"message": _xml(finding.message), "type": finding.code}
             )
-            failure.text = _xml(f"{filename}:{start.row}:{start.column}: {finding.message}")
+            failure.text = _xml(
+                f"{finding.shown_path}:{start.row}:{start.column}: {finding.message}"
+            )
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, "unicode") + "\n"
 

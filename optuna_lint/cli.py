@@ -18,8 +18,14 @@ from optuna_lint.cache import CACHE_FOLDER, FactsCaches
 from optuna_lint.configuration import ConfigError, ConfigurationFinder
 from optuna_lint.engine import LintedFile, Linter
 from optuna_lint.exclusion import Exclusion
-from optuna_lint.findings import Finding
-from optuna_lint.notebooks import NotebookSource, cell_texts, in_cells
+from optuna_lint.findings import Finding, TextKey
+from optuna_lint.notebooks import (
+    NotebookSource,
+    cell_texts,
+    changed_cells,
+    in_cells,
+    row_namer,
+)
 from optuna_lint.reporting import (
     OUTPUT_FORMATS,
     SUMMARY_FORMATS,
@@ -417,17 +423,17 @@ def _check(arguments: list[str]) -> int:
 
 def _as_shown(
     findings: list[Finding], files: list[LintedFile]
-) -> tuple[list[Finding], dict[str, str]]:
-    """The findings as the report shows them (a notebook's in its cells), and the text each
-    shown file name refers to."""
-    texts: dict[str, str] = {}
+) -> tuple[list[Finding], dict[TextKey, str]]:
+    """The findings as the report shows them (a notebook's in its cells), and the text of each
+    linted file and notebook cell (`Finding.text_key`)."""
+    texts: dict[TextKey, str] = {}
     notebooks: dict[str, NotebookSource] = {}
     for linted in files:
+        if linted.source is not None:
+            texts[linted.display_path] = linted.source.text
         if isinstance(linted.source, NotebookSource) and linted.source.notebook is not None:
             notebooks[linted.display_path] = linted.source
             texts.update(cell_texts(linted.display_path, linted.source))
-        elif linted.source is not None:
-            texts[linted.display_path] = linted.source.text
     shown = [
         in_cells(finding, notebooks[finding.filename]) if finding.filename in notebooks else finding
         for finding in findings
@@ -546,8 +552,10 @@ def _handle_fixed_files(
 
 
 def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int:
-    """`--add-noqa`: a `# noqa` for every finding, written into the files."""
+    """`--add-noqa`: a `# noqa` for every finding, written into the files. A finding it could not
+    suppress is named, and the run exits 1."""
     added = 0
+    unsuppressed: list[str] = []
     for linted in files:
         by_row: dict[int, set[str]] = {}
         for finding in linted.findings:
@@ -555,32 +563,55 @@ def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int
                 by_row.setdefault(finding.location.row, set()).add(finding.code)
         if not by_row or linted.source is None or linted.path is None:
             continue
-        text, count = add_noqa(linted.source.text, by_row)
-        if count == 0:
+        addition = add_noqa(linted.source.text, by_row)
+        name_row = row_namer(linted.display_path, linted.source)
+        unsuppressed.extend(
+            f"{name_row(row)}: {code} is not suppressed: the `# noqa` of its line cannot be read"
+            for row, code in addition.unsuppressed
+        )
+        if addition.added == 0:
             continue
-        if linter.analyse_text(text, linted.display_path, linted.path)[1] is not None:
+        if linter.analyse_text(addition.text, linted.display_path, linted.path)[1] is not None:
             errors.append(f"{linted.display_path}: no noqa added: the text would not parse")
             continue
         try:
-            write_atomically(linted.path, linted.source.encode(text))
+            write_atomically(linted.path, linted.source.encode(addition.text))
         except OSError as error:
             errors.append(f"{linted.display_path}: cannot write it: {error.strerror or error}")
             continue
-        added += count
+        added += addition.added
     print(f"Added {added} noqa directive{'' if added == 1 else 's'}.")
+    for line in unsuppressed:
+        print(f"optuna-lint: {line}", file=sys.stderr)
     for error in errors:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
-    return EXIT_ERROR if errors else EXIT_CLEAN
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if unsuppressed else EXIT_CLEAN
 
 
 def _unified_diff(linted: LintedFile, original: str) -> str:
+    """The diff `--fix` would make to the file; for a notebook, as ruff shows it, one diff per
+    changed cell (`a/tune.ipynb:cell 3`) of the cell's source, not of the notebook's JSON."""
+    if isinstance(linted.source, NotebookSource) and linted.source.notebook is not None:
+        return "".join(
+            _text_diff(before, after, f"{linted.display_path}:cell {index}")
+            for index, before, after in changed_cells(linted.source, original, linted.fixed_text)
+        )
+    return _text_diff(original, linted.fixed_text, linted.display_path)
+
+
+def _text_diff(before: str, after: str, name: str) -> str:
     lines = difflib.unified_diff(
-        original.splitlines(keepends=True),
-        linted.fixed_text.splitlines(keepends=True),
-        fromfile=f"a/{linted.display_path}",
-        tofile=f"b/{linted.display_path}",
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
     )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    # As diff and git write it; a cell's last line often has no newline of its own.
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def _show_config(arguments: list[str]) -> int:

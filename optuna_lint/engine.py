@@ -28,7 +28,7 @@ from optuna_lint.findings import Finding
 from optuna_lint.fixing import MAX_FIX_PASSES, apply_fixes, fix_is_wanted
 from optuna_lint.linking import ProjectModel
 from optuna_lint.module_index import ModuleIndex
-from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook
+from optuna_lint.notebooks import NOTEBOOK_SUFFIX, NotebookSource, read_notebook, row_namer
 from optuna_lint.project import may_run_trials, project_root
 from optuna_lint.relevance import can_matter
 from optuna_lint.rules import (
@@ -40,7 +40,7 @@ from optuna_lint.rules import (
 )
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceError, SourceText, decode_source
-from optuna_lint.suppressions import read_suppressions
+from optuna_lint.suppressions import NoqaComment, read_suppressions
 from optuna_lint.workers import AnalysisJob, AnalysisPool
 
 logger = logging.getLogger(__name__)
@@ -424,16 +424,15 @@ class Linter:
         if not findings and not settings.is_selected(UNUSED_NOQA.code):
             return []  # nothing to suppress: the comments need not be read
         text = linted.source.text if linted.source else ""
-        suppressions = read_suppressions(text)
+        suppressions = read_suppressions(text, row_namer(linted.display_path, linted.source))
         if suppressions.whole_file:
             return []
-        by_row = suppressions.by_row()
-        used: dict[int, set[str]] = {}
+        used: dict[NoqaComment, set[str]] = {}
         kept = []
         for finding in findings:
-            comment = by_row.get(finding.location.row)
-            if comment is not None and comment.suppresses(finding.code):
-                used.setdefault(comment.row, set()).add(finding.code)
+            comment = suppressions.directive_for(finding.location.row, finding.code)
+            if comment is not None:
+                used.setdefault(comment, set()).add(finding.code)
             else:
                 kept.append(finding)
         if settings.is_selected(UNUSED_NOQA.code):
@@ -441,7 +440,7 @@ class Linter:
                 kept.extend(
                     UNUSED_NOQA.unused(
                         comment,
-                        used.get(comment.row, set()),
+                        used.get(comment, set()),
                         settings.is_selected,
                         linted.display_path,
                         text,

@@ -53,6 +53,11 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
+# What a report looks a finding's text up by: its file's name, or for a finding in a notebook
+# cell, the notebook's name and the cell's number.
+TextKey = str | tuple[str, int]
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem in one file."""
@@ -66,6 +71,9 @@ class Finding:
     # Findings about the file itself (it could not be read or parsed) are reported whatever
     # the selection says.
     always_reported: bool = field(default=False, compare=False)
+    # The 1-based number of the notebook cell the finding is in, among all the notebook's
+    # cells; its span and fix are then counted from the cell's first character.
+    cell: int | None = None
 
     @property
     def location(self) -> Location:
@@ -75,8 +83,24 @@ class Finding:
     def end_location(self) -> Location:
         return self.span.end
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.filename, self.location.row, self.location.column, self.code)
+    @property
+    def shown_path(self) -> str:
+        """Where people are told the finding is: the file, or the notebook cell in it
+        (`tune.ipynb:cell 3`)."""
+        return self.filename if self.cell is None else f"{self.filename}:cell {self.cell}"
+
+    @property
+    def text_key(self) -> TextKey:
+        return self.filename if self.cell is None else (self.filename, self.cell)
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code)
+
+
+def message_with_cell(finding: Finding) -> str:
+    """The message, preceded by the notebook cell it is in, for the formats whose file and row
+    cannot say so (`cell 3: ...`)."""
+    return finding.message if finding.cell is None else f"cell {finding.cell}: {finding.message}"
 
 
 FILE_START = Span(0, 0, Location(1, 1), Location(1, 1))

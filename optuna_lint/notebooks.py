@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from optuna_lint.findings import Edit, Finding, Location, Span
+from optuna_lint.findings import Edit, Finding, Location, Span, TextKey
 from optuna_lint.source import SourceError, SourceText
 
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -178,10 +179,38 @@ def _layout(original: str, document: dict[str, Any]) -> dict[str, Any]:
     return {"indent": 1, "sort_keys": True, "ensure_ascii": False}
 
 
+def row_namer(display_path: str, source: SourceText | None) -> Callable[[int], str]:
+    """How a message names a row of a file's text: `train.py:9`, or for a row of a notebook's
+    joined text, its cell and the row within it (`tune.ipynb:cell 3:2`)."""
+    notebook = source.notebook if isinstance(source, NotebookSource) else None
+
+    def name(row: int) -> str:
+        place = notebook.cell_of_row(row) if notebook is not None else None
+        if place is None:
+            return f"{display_path}:{row}"
+        return f"{display_path}:cell {place.index}:{row - place.first_row + 1}"
+
+    return name
+
+
+def changed_cells(source: NotebookSource, before: str, after: str) -> list[tuple[int, str, str]]:
+    """The code cells whose source differs between two joined texts of the notebook, as
+    (cell number, source before, source after), in the notebook's order: what `--diff` shows."""
+    assert source.notebook is not None
+    sources_before = source.notebook.cell_sources(before) or {}
+    sources_after = source.notebook.cell_sources(after) or {}
+    return [
+        (index, sources_before.get(index, ""), sources_after.get(index, ""))
+        for index in sorted(sources_before.keys() | sources_after.keys())
+        if sources_before.get(index, "") != sources_after.get(index, "")
+    ]
+
+
 def in_cells(finding: Finding, source: NotebookSource) -> Finding:
-    """The finding as a notebook shows it: in its cell (`tune.ipynb:cell 3`), with rows
-    counted from the cell's first line. Fix edits outside that cell (an import added in the
-    first cell) are left out of what is shown; `--fix` still applies them."""
+    """The finding as a notebook shows it: in its cell (`cell` set, the file name kept), with
+    rows and offsets counted from the cell's first line. Fix edits outside that cell (an
+    import added in the first cell) are left out of what is shown; `--fix` still applies
+    them."""
     assert source.notebook is not None
     place = source.notebook.cell_of_row(finding.location.row)
     if place is None:
@@ -213,14 +242,15 @@ def in_cells(finding: Finding, source: NotebookSource) -> Finding:
             if place.start_offset <= edit.start_offset and edit.end_offset <= end_offset
         )
         fix = replace(fix, edits=edits)
-    return replace(finding, filename=f"{finding.filename}:cell {place.index}", span=span, fix=fix)
+    return replace(finding, cell=place.index, span=span, fix=fix)
 
 
-def cell_texts(display_path: str, source: NotebookSource) -> dict[str, str]:
-    """The text of each code cell, under the name its findings are shown with."""
+def cell_texts(display_path: str, source: NotebookSource) -> dict[TextKey, str]:
+    """The text of each code cell, under the key of its findings' texts
+    (`Finding.text_key`)."""
     assert source.notebook is not None
     return {
-        f"{display_path}:cell {place.index}": source.text[
+        (display_path, place.index): source.text[
             place.start_offset : place.start_offset
             + sum(
                 len(line) + 1

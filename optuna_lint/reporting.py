@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from optuna_lint.ci_reports import github_report, gitlab_report, junit_report, sarif_report
-from optuna_lint.findings import Finding
+from optuna_lint.findings import Finding, TextKey
 from optuna_lint.json_reports import json_lines_report, json_report
 from optuna_lint.text_reports import (
     concise_line,
@@ -22,7 +22,7 @@ from optuna_lint.text_reports import (
 )
 
 # A format reads what it needs of (findings, texts, unsafe_fixes, colour).
-Formatter = Callable[[Sequence[Finding], Mapping[str, str], bool, bool], str]
+Formatter = Callable[[Sequence[Finding], Mapping[TextKey, str], bool, bool], str]
 
 FORMATTERS: dict[str, Formatter] = {
     "concise": lambda findings, texts, unsafe, colour: concise_report(findings, unsafe, colour),
@@ -44,16 +44,17 @@ SUMMARY_FORMATS = frozenset({"concise", "full"})
 def render(
     findings: Sequence[Finding],
     output_format: str,
-    texts: Mapping[str, str],
+    texts: Mapping[TextKey, str],
     unsafe_fixes: bool,
     colour: bool = False,
 ) -> str:
     """The whole output of a run in `output_format`, ready to be written as it is.
 
     Findings are sorted by file, row, column and code first, so every format lists them in the
-    same order. `texts` maps the file name of every linted file to its text: the full format
-    shows lines from it, fixes are placed in rows and columns with it, and the JUnit report
-    counts its files. Every line ends with a newline; a format with nothing to say (concise,
+    same order. `texts` maps the file name of every linted file to its text, and each notebook
+    cell, as `(file name, cell number)`, to the cell's text (`Finding.text_key`): the full
+    format shows lines from it, fixes are placed in rows and columns with it, and the JUnit
+    report counts the files. Every line ends with a newline; a format with nothing to say (concise,
     full, json-lines, github, pylint on a clean run) gives the empty string. `colour` wraps the
     concise and full formats in ANSI colours; the others never have any.
     """

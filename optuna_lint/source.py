@@ -90,12 +90,14 @@ class LineIndex:
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` by `data` so that a reader sees the old file or the new one, never a mix.
 
-    The permissions of the old file are kept; the temporary file lives in the same directory so
-    that the final rename stays on one file system.
+    A symbolic link is written through, as editors and ruff do: its target gets the new text and
+    the link stays a link. The permissions of the old file are kept; the temporary file lives in
+    the target's directory so that the final rename stays on one file system.
     """
-    mode = stat.S_IMODE(path.stat().st_mode)
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(target.stat().st_mode)
     descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -103,7 +105,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

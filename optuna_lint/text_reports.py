@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from optuna_lint.findings import Applicability, Finding
+from optuna_lint.findings import Applicability, Finding, TextKey, message_with_cell
 from optuna_lint.fixing import fix_is_wanted
 
 # How many source lines the full format shows before and after the finding's first line.
@@ -47,11 +47,12 @@ def fix_marker(finding: Finding, unsafe_fixes: bool) -> str:
 
 
 def concise_line(finding: Finding, unsafe_fixes: bool, colour: bool = False) -> str:
-    """`path:row:column: CODE [*] message`, the default format."""
+    """`path:row:column: CODE [*] message`, the default format; a notebook's finding is in its
+    cell, `tune.ipynb:cell 3:row:column`."""
     location = finding.location
     marker = fix_marker(finding, unsafe_fixes)
     return (
-        f"{paint(finding.filename, _BOLD, colour)}:{location.row}:{location.column}: "
+        f"{paint(finding.shown_path, _BOLD, colour)}:{location.row}:{location.column}: "
         f"{paint(finding.code, _BOLD_RED, colour)} "
         f"{paint(marker.strip(), _CYAN, colour)}{' ' if marker else ''}{finding.message}"
     )
@@ -63,16 +64,18 @@ def concise_report(findings: Sequence[Finding], unsafe_fixes: bool, colour: bool
 
 
 def pylint_report(findings: Sequence[Finding]) -> str:
-    """`path:row: [CODE] message` per finding, the form pylint's parsers read."""
+    """`path:row: [CODE] message` per finding, the form pylint's parsers read. The path is the
+    real file's; for a notebook, the row is counted in the cell the message names."""
     return "".join(
-        f"{finding.filename}:{finding.location.row}: [{finding.code}] {finding.message}\n"
+        f"{finding.filename}:{finding.location.row}: [{finding.code}] "
+        f"{message_with_cell(finding)}\n"
         for finding in findings
     )
 
 
 def full_report(
     findings: Sequence[Finding],
-    texts: Mapping[str, str],
+    texts: Mapping[TextKey, str],
     unsafe_fixes: bool,
     colour: bool = False,
 ) -> str:
@@ -86,7 +89,7 @@ def full_report(
     blocks = []
     for finding in findings:
         lines = [concise_line(finding, unsafe_fixes, colour)]
-        text = texts.get(finding.filename)
+        text = texts.get(finding.text_key)
         file_lines = source_lines(text) if text is not None else []
         lines.extend(_excerpt(finding, file_lines, colour))
         lines.extend(_help(finding, unsafe_fixes, _gutter_width(finding, file_lines), colour))

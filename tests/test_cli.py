@@ -123,6 +123,7 @@ def test_json_output(in_tmp: Path, capsys) -> None:
         "message": "`trial.set_user_attr('loss', ...)` runs after the prune check on line 7: a "
         "pruned trial raises there and never stores `loss`",
         "filename": "tune.py",
+        "cell": None,
         "location": {"row": 9, "column": 5},
         "end_location": {"row": 9, "column": 38},
         "fix": {
@@ -165,6 +166,46 @@ def test_fix_writes_file_keeping_encoding_bom_newlines_and_mode(in_tmp: Path, ca
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     # No temporary file is left behind; the cache of analyses has its own folder.
     assert sorted(p.name for p in in_tmp.iterdir()) == [".optuna_lint_cache", "tune.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
+@pytest.mark.parametrize("option", ["--fix", "--add-noqa"])
+def test_writing_a_symbolic_link_writes_its_target_and_keeps_the_link(
+    in_tmp: Path, capsys, option: str
+) -> None:
+    target = in_tmp / "real" / "tune.py"
+    target.parent.mkdir()
+    target.write_text(ATTR_AFTER)
+    target.chmod(0o640)
+    (in_tmp / "link.py").symlink_to(Path("real") / "tune.py")
+    # A link to a link is followed to the end.
+    (in_tmp / "link2.py").symlink_to("link.py")
+
+    status, out, err = run(capsys, "--isolated", option, "link2.py")
+
+    written = {
+        "--fix": ("Found 1 finding (1 fixed, 0 remaining).\n", ATTR_FIXED),
+        "--add-noqa": (
+            "Added 1 noqa directive.\n",
+            ATTR_AFTER.replace(
+                "    trial.set_user_attr('loss', loss)\n",
+                "    trial.set_user_attr('loss', loss)  # noqa: OPL201\n",
+            ),
+        ),
+    }
+    assert (status, out, err) == (0, written[option][0], "")
+    assert target.read_text() == written[option][1]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert os.readlink(in_tmp / "link.py") == os.path.join("real", "tune.py")
+    assert os.readlink(in_tmp / "link2.py") == "link.py"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tune.py"]
+    # No temporary file is left beside the links; the cache of analyses has its own folder.
+    assert sorted(p.name for p in in_tmp.iterdir()) == [
+        ".optuna_lint_cache",
+        "link.py",
+        "link2.py",
+        "real",
+    ]
 
 
 def test_fix_keeps_utf8_bom(in_tmp: Path, capsys) -> None:

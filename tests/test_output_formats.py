@@ -204,11 +204,11 @@ def test_json_lines(findings) -> None:
     assert attr_url == "https://github.com/optuna-lint/optuna-lint/blob/main/docs/rules/OPL201.md"
     assert render(findings, "json-lines", TEXTS, unsafe_fixes=False) == (
         '{"code": "OPL001", "name": "syntax-error", '
-        f'"message": "{SYNTAX_MESSAGE}", "filename": "broken.py", '
+        f'"message": "{SYNTAX_MESSAGE}", "filename": "broken.py", "cell": null, '
         '"location": {"row": 1, "column": 21}, "end_location": {"row": 1, "column": 21}, '
         f'"fix": null, "url": "{rule_url("OPL001")}"}}\n'
         '{"code": "OPL201", "name": "user-attr-after-prune-check", '
-        f'"message": "{ATTR_MESSAGE}", "filename": "pkg/tune.py", '
+        f'"message": "{ATTR_MESSAGE}", "filename": "pkg/tune.py", "cell": null, '
         '"location": {"row": 9, "column": 5}, "end_location": {"row": 9, "column": 38}, '
         f'"fix": {{"applicability": "safe", "message": "{ATTR_FIX}", "edits": ['
         '{"content": "    trial.set_user_attr(\'loss\', loss)\\n", '
@@ -217,7 +217,7 @@ def test_json_lines(findings) -> None:
         '"location": {"row": 9, "column": 1}, "end_location": {"row": 10, "column": 1}}]}, '
         f'"url": "{attr_url}"}}\n'
         '{"code": "OPL101", "name": "pruner-never-fed", '
-        f'"message": "{UNFED_MESSAGE}", "filename": "unfed.py", '
+        f'"message": "{UNFED_MESSAGE}", "filename": "unfed.py", "cell": null, '
         '"location": {"row": 4, "column": 1}, "end_location": {"row": 7, "column": 16}, '
         f'"fix": {{"applicability": "unsafe", "message": "{UNFED_FIX}", "edits": ['
         f'{{"content": {json.dumps(UNFED_INSERTION)}, '
@@ -453,3 +453,19 @@ def _region(start_line: int, start_column: int, end_line: int, end_column: int) 
         "endLine": end_line,
         "endColumn": end_column,
     }
+
+
+def test_full_marks_a_real_finding_after_wide_characters_by_display_width() -> None:
+    # The finding starts at character 17 of its line but at display column 22: the two
+    # identifiers' four wide characters and the string's three take two columns each.
+    source = ATTR_AFTER.replace(
+        "    trial.set_user_attr('loss', loss)\n",
+        "    損失 = '日本語'; trial.set_user_attr('loss', loss)\n",
+    )
+    (finding,) = optuna_lint.lint_source(source, "wide.py")
+    assert (finding.code, finding.location) == ("OPL201", Location(9, 17))
+    shown = render([finding], "full", {"wide.py": source}, unsafe_fixes=False).splitlines()
+    assert shown[4:6] == [
+        " 9 |     損失 = '日本語'; trial.set_user_attr('loss', loss)",
+        "   |" + " " * 22 + "^" * 33 + " OPL201",
+    ]
