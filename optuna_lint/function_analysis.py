@@ -245,7 +245,8 @@ class FunctionAnalysis:
         """The names a call's arguments read; empty when they compute anything beyond
         conversions (the value is then computed by the call itself)."""
         reader = _NameReader()
-        for arg in call.args:
+        # The value before the key, so that a message naming one of them names the value.
+        for arg in reversed(call.args):
             arg.value.visit(reader)
         return [] if reader.computes else reader.names
 

@@ -39,6 +39,22 @@ def test_message_names_call_check_line_and_value() -> None:
     ]
 
 
+def test_message_names_the_key_of_any_string_literal_else_the_value() -> None:
+    code = objective_with(
+        "for epoch in range(3):\n    loss = step()\n"
+        + CHECK
+        + "    trial.set_user_attr(f'loss_{epoch}', loss)\n"
+        + '    trial.set_user_attr("""val # noqa""", loss)\n'
+    )
+    messages = [message for *_, message in lint(code)]
+    assert messages == [
+        "`trial.set_user_attr(..., ...)` runs after the prune check on line 8: a pruned trial "
+        "raises there and never stores `loss`",
+        '`trial.set_user_attr("""val # noqa""", ...)` runs after the prune check on line 8: a '
+        "pruned trial raises there and never stores `val # noqa`",
+    ]
+
+
 @pytest.mark.parametrize(
     ("after_check", "expected_rows"),
     [

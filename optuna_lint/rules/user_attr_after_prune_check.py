@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from optuna_lint.facts import CallAfterCheck, FunctionFacts
@@ -103,6 +104,11 @@ class UserAttrAfterPruneCheck(Rule):
 def stored_name(call: CallAfterCheck) -> str:
     """What the user looks for and will not find: the key as written when it is a plain
     string, else the value's name."""
-    if call.key is not None and len(call.key) >= 2 and call.key[0] == call.key[-1] in "'\"":
-        return call.key[1:-1]
+    if call.key is not None:
+        try:
+            key = ast.literal_eval(call.key)
+        except (ValueError, SyntaxError):
+            key = None  # an f-string or another expression
+        if isinstance(key, str):
+            return key
     return call.stale_name
