@@ -245,8 +245,11 @@ class FunctionAnalysis:
         """The names a call's arguments read; empty when they compute anything beyond
         conversions (the value is then computed by the call itself)."""
         reader = _NameReader()
-        # The value before the key, so that a message naming one of them names the value.
-        for arg in reversed(call.args):
+        # Sinks take (key, value, ...): the value is read first, so that a message naming one
+        # of the names names the value rather than a name in the key or the step.
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        others = [arg for arg in call.args if arg not in positional]
+        for arg in [*positional[1:], *positional[:1], *others]:
             arg.value.visit(reader)
         return [] if reader.computes else reader.names
 
