@@ -165,7 +165,8 @@ def build(work: Path) -> tuple[Path, dict[str, Path]]:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         specs = [spec for spec, _ in CORPUS_PACKAGES.values()] + [TORCH[0]]
-        pip = [str(python), "-m", "pip", "install", "--quiet"]
+        # Installed without their dependencies on purpose: pip's complaints about them go.
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--no-warn-conflicts"]
         subprocess.run([*pip, "--no-deps", *specs], check=True)
         subprocess.run([*pip, *PEERS], check=True)
     site = Path(
