@@ -223,6 +223,9 @@ def measurements(corpus: Path, venv: Path, work: Path) -> dict[str, Measurement]
     lint = [sys.executable, "-m", "optuna_lint", "--exit-zero", "-q", "--output-format", "concise"]
     caches = work / "caches" / corpus.name
     warm_cache = caches / "warm"
+    # Filled again by this run's linter: a cache left by another version would make the first
+    # warm run a cold one.
+    shutil.rmtree(warm_cache, ignore_errors=True)
     changed = corpus / CHANGED_FILE
     original_changed = changed.read_bytes()
 
@@ -238,7 +241,8 @@ def measurements(corpus: Path, venv: Path, work: Path) -> dict[str, Measurement]
         filled_cache(number)
         changed.write_bytes(original_changed + f"# edited for run {number}\n".encode())
 
-    parse = [str(venv / "bin" / "python"), str(work / "parse_only.py")]
+    # The interpreter and LibCST that run optuna-lint, so the floor is measured on the same.
+    parse = [sys.executable, str(work / "parse_only.py")]
     found = {
         "optuna-lint cold": Measurement(
             "optuna-lint cold",

@@ -4,9 +4,11 @@ A project's cache lives in `.optuna_lint_cache/` at its root (or in the folder `
 names), with a `.gitignore` that keeps it out of the repository. An entry holds the facts of
 one text, under a key made of the text itself, the metric sinks that shaped the facts and a
 fingerprint of the linter's own code, so a changed file, other settings or another version of
-the linter never read an entry that was not made for them. Findings are not kept: they depend
-on the whole project, and linking the project and running the rules cost a fraction of a
-percent of a run (see the README's "Found in the wild").
+the linter never read an entry that was not made for them. The findings of a run are kept too,
+under a key made of everything they depend on: the named files' texts and settings and the
+text of every other file of their projects. A run whose key was seen before reports them
+without loading a single fact; a run with one file changed loads the facts from the cache and
+links the project again.
 
 Entries are written to a temporary file and renamed, so two runs sharing a cache each read
 whole entries; an entry that cannot be read for any reason is a miss. They are pickles, read
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import enum
 import hashlib
 import importlib.metadata
 import io
@@ -34,6 +37,7 @@ import optuna_lint
 from optuna_lint import facts as facts_module
 from optuna_lint import findings as findings_module
 from optuna_lint.facts import FileFacts
+from optuna_lint.findings import Finding
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +83,28 @@ class FactsCache:
         self.written = 0
 
     def get(self, text: str, metric_sinks: tuple[str, ...]) -> FileFacts | None:
-        path = self._entry(entry_key(text, metric_sinks))
+        found = self._read(self._entry(entry_key(text, metric_sinks)))
+        return found if isinstance(found, FileFacts) else None
+
+    def put(self, text: str, metric_sinks: tuple[str, ...], facts: FileFacts) -> None:
+        self._write(self._entry(entry_key(text, metric_sinks)), facts)
+
+    def get_findings(self, run_key: str) -> dict[str, list[Finding]] | None:
+        """The findings of each named file of a run whose inputs `run_key` digests."""
+        found = self._read(self._entry("run-" + run_key))
+        if not isinstance(found, dict) or not all(
+            isinstance(name, str)
+            and isinstance(findings, list)
+            and all(isinstance(finding, Finding) for finding in findings)
+            for name, findings in found.items()
+        ):
+            return None
+        return found
+
+    def put_findings(self, run_key: str, findings: dict[str, list[Finding]]) -> None:
+        self._write(self._entry("run-" + run_key), findings)
+
+    def _read(self, path: Path) -> object | None:
         try:
             data = path.read_bytes()
         except OSError:
@@ -91,17 +116,14 @@ class FactsCache:
         except Exception:  # a damaged or foreign entry is a miss
             logger.debug("unreadable cache entry %s", path, exc_info=True)
             return None
-        if not isinstance(found, FileFacts):
-            return None
         with contextlib.suppress(OSError):
             os.utime(path)  # marks it as used, for pruning
         return found
 
-    def put(self, text: str, metric_sinks: tuple[str, ...], facts: FileFacts) -> None:
+    def _write(self, path: Path, value: object) -> None:
         if not self._writable:
             return
-        path = self._entry(entry_key(text, metric_sinks))
-        data = _MAGIC + pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _MAGIC + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +200,7 @@ class FactsCaches:
 
 
 class _FactsUnpickler(pickle.Unpickler):
-    """Builds only the dataclasses of the facts and positions modules."""
+    """Builds only the dataclasses and enumerations of the facts and findings modules."""
 
     def find_class(self, module: str, name: str) -> type:
         found = _FACT_CLASSES.get((module, name))
@@ -191,5 +213,7 @@ _FACT_CLASSES = {
     (module.__name__, name): value
     for module in _ALLOWED_MODULES
     for name, value in vars(module).items()
-    if isinstance(value, type) and dataclasses.is_dataclass(value)
+    if isinstance(value, type)
+    and value.__module__ == module.__name__
+    and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
 }

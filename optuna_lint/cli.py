@@ -345,7 +345,8 @@ def _check(arguments: list[str]) -> int:
                 [] if excluded else [linter.load_stdin(stdin_data, stdin_path, working_directory)]
             )
         else:
-            files = linter.load_paths(existing, working_directory)
+            # Analysed by `lint`, when the cache does not hold the findings of these inputs.
+            files = linter.load_paths(existing, working_directory, analyse=False)
     except ConfigError as error:
         # A configuration file met on the way (a folder's own) is broken.
         print(f"optuna-lint: error: {error}", file=sys.stderr)

@@ -7,6 +7,7 @@ the position of a syntax error, compiled (not executed) by CPython.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import stat
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from optuna_lint.analysis import Analysis
-from optuna_lint.cache import FactsCaches
+from optuna_lint.cache import FactsCache, FactsCaches, entry_key
 from optuna_lint.discovery import (
     Excluder,
     absolute_path,
@@ -122,14 +123,22 @@ class Linter:
         # Facts of project files nobody named: preloaded, or loaded when the trial reaches them.
         self._other_facts: dict[str, FileFacts | None] = {}
         self._deferred: dict[str, LintedFile] = {}
+        # Unnamed files of the projects: the digest of each one's text (for the key of a run's
+        # findings), and those still to analyse because they may run trials.
+        self._other_digests: dict[str, str] = {}
+        self._preloads_waiting: list[tuple[str, str, Path | None, Path | None]] = []
         # Seconds spent reading and analysing the named files, indexing their projects (with
         # the unnamed files analysed then), and linking the project and running the rules.
         self.timings = {"analyse": 0.0, "index": 0.0, "link": 0.0}
 
     # Reading and analysing
 
-    def load_paths(self, paths: Sequence[Path], working_directory: Path) -> list[LintedFile]:
-        """Read and analyse the Python files under `paths`, each with its project's root."""
+    def load_paths(
+        self, paths: Sequence[Path], working_directory: Path, analyse: bool = True
+    ) -> list[LintedFile]:
+        """Read the Python files under `paths`, each with its project's root, and analyse
+        them, unless `analyse` is false: `lint` then analyses them when the findings of the
+        same inputs are not in the cache."""
         started = time.perf_counter()
         files = []
         roots: dict[tuple[Path, Path], Path] = {}
@@ -141,7 +150,8 @@ class Linter:
                 roots[key] = project_root(path, named_directory)
             linted.root = roots[key]
             files.append(linted)
-        self._analyse_files(files)
+        if analyse:
+            self._analyse_files(files)
         self.timings["analyse"] += time.perf_counter() - started
         return files
 
@@ -279,13 +289,23 @@ class Linter:
 
     # Linting
 
-    def lint(self, files: Sequence[LintedFile]) -> None:
-        """Run the rules over every file, with the model of the projects they belong to.
+    def lint(self, files: Sequence[LintedFile], use_cached_findings: bool = True) -> None:
+        """Run the rules over every file, with the model of the projects they belong to; or,
+        when the cache holds the findings of a run with the same inputs, take those.
 
         A deferred file that the model loaded while linking (an `optimize` call or the trial
         led to it) is analysed then, and the files are linted again with it, until no more
         are: so a file's findings are the same as when every file is analysed up front.
         """
+        run_cache, run_key = self._run_cache(files) if use_cached_findings else (None, None)
+        if run_cache is not None and run_key is not None:
+            cached = run_cache.get_findings(run_key)
+            if cached is not None and set(cached) == {linted.display_path for linted in files}:
+                for linted in files:
+                    linted.findings = cached[linted.display_path]
+                return
+        errors_before = len(self.internal_errors)
+        self._analyse_files(files)
         while True:
             project = self.project_model(files)
             started = time.perf_counter()
@@ -295,7 +315,46 @@ class Linter:
                 project.follow_every_trial()
             self.timings["link"] += time.perf_counter() - started
             if not self._analyse_reached(files):
-                return
+                break
+        # The findings of a run in which a rule failed are not kept.
+        if (
+            run_cache is not None
+            and run_key is not None
+            and len(self.internal_errors) == errors_before
+        ):
+            run_cache.put_findings(
+                run_key, {linted.display_path: linted.findings for linted in files}
+            )
+
+    def _run_cache(self, files: Sequence[LintedFile]) -> tuple[FactsCache | None, str | None]:
+        """The cache that keeps the findings of this run, and the key of its inputs: the
+        linter's own fingerprint (in the cache's folder), each named file's text, settings
+        and project, and the text of every other file of those projects, any of which can
+        change a finding. None for text from standard input or with no project."""
+        if self._caches is None or not files:
+            return None, None
+        if any(linted.from_stdin or linted.root is None for linted in files):
+            return None, None
+        run_cache = self._caches.for_root(files[0].root)
+        if run_cache is None:
+            return None, None
+        self._index_projects(files)
+        digest = hashlib.sha256(b"everything" if self.analyse_everything else b"text test")
+        for linted in files:
+            text = linted.source.text if linted.source is not None else ""
+            problem = linted.problem.message if linted.problem is not None else ""
+            for part in (
+                linted.display_path,
+                str(linted.path),
+                str(linted.root),
+                repr(self.file_settings(linted.path)),
+                problem,
+                entry_key(text, ()),
+            ):
+                digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        for key in sorted(self._other_digests):
+            digest.update(f"{key}\0{self._other_digests[key]}\0".encode("utf-8", "surrogatepass"))
+        return run_cache, digest.hexdigest()
 
     def _analyse_reached(self, files: Sequence[LintedFile]) -> bool:
         """Analyse the deferred files the project model loaded; whether there were any."""
@@ -319,6 +378,7 @@ class Linter:
     def project_model(self, files: Sequence[LintedFile]) -> ProjectModel:
         """The joined facts of `files` and of the projects they belong to."""
         self._index_projects(files)
+        self._analyse_preloads()
         facts = {key: found for key, found in self._other_facts.items() if found is not None}
         facts.update(
             (linted.display_path, linted.facts) for linted in files if linted.facts is not None
@@ -346,6 +406,7 @@ class Linter:
             if linted.path is not None
         }
         preloaded: list[tuple[str, str, Path | None, Path | None]] = []
+        self._other_digests = {}
         for root in roots:
             # Notebooks are not modules another file can import: only named ones are read.
             for path in walk_python_files(root, self.exclusion, notebooks=False):
@@ -356,8 +417,19 @@ class Linter:
                 self._index.add(key, path, root)
                 if not seen:
                     text = self._read_other(path)
+                    if self._caches is not None:
+                        self._other_digests[key] = "-" if text is None else entry_key(text, ())
                     if text is not None and may_run_trials(text):
                         preloaded.append((text, key, path, root))
+        self._preloads_waiting = preloaded
+        self.timings["index"] += time.perf_counter() - started
+
+    def _analyse_preloads(self) -> None:
+        """Analyse the unnamed files indexed as able to run trials, once."""
+        if not self._preloads_waiting:
+            return
+        started = time.perf_counter()
+        preloaded, self._preloads_waiting = self._preloads_waiting, []
         analyses = self._analyse_many(preloaded, report_errors=False)
         for (_, key, _, _), analysis in zip(preloaded, analyses, strict=True):
             self._other_facts[key] = analysis.facts
@@ -457,11 +529,11 @@ class Linter:
         refused (and `fix_refusal` says why) when it would not parse or would bring a finding
         of a code the file did not have.
         """
-        self.lint(files)
+        self.lint(files, use_cached_findings=False)
         for linted in files:
             if linted.problem is None and linted.source is not None:
                 self._fix_file(linted, files)
-        self.lint(files)
+        self.lint(files, use_cached_findings=False)
 
     def _fix_file(self, linted: LintedFile, files: Sequence[LintedFile]) -> None:
         original_source = linted.source

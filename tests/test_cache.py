@@ -163,3 +163,74 @@ def test_two_runs_can_share_a_cache_at_once(project: Path) -> None:
     alone = subprocess.run([*command, "--no-cache"], capture_output=True, text=True).stdout
     assert outputs == [alone, alone]
     assert subprocess.run(command, capture_output=True, text=True).stdout == alone
+
+
+@pytest.fixture
+def facts_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many facts were read from the cache, in this process."""
+    count = [0]
+    real = FactsCache.get
+
+    def counting(self: FactsCache, text: str, metric_sinks: tuple[str, ...]):
+        found = real(self, text, metric_sinks)
+        count[0] += found is not None
+        return found
+
+    monkeypatch.setattr(FactsCache, "get", counting)
+    return count
+
+
+def test_a_run_with_the_same_inputs_reads_no_facts(
+    project: Path, parses: list[str], facts_read: list[int], capsys
+) -> None:
+    cold = lint(capsys)
+    parses.clear()
+    facts_read[0] = 0
+    assert lint(capsys) == cold
+    assert (parses, facts_read[0]) == ([], 0)
+    # Other settings are other inputs.
+    ignoring = lint(capsys, "--ignore", "OPL201")
+    assert "OPL201" not in ignoring[1] and "OPL201" in cold[1]
+    assert facts_read[0] > 0
+
+
+def test_a_change_in_a_file_nobody_named_is_a_change_of_the_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    folder = tmp_path / "tuning"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text('[project]\nname = "tuning"\n')
+    (folder / "goal.py").write_text("def goal(trial):\n    return trial.suggest_float('x', 0, 1)\n")
+    run = folder / "run.py"
+    run.write_text(
+        "import optuna\nfrom goal import goal\n\n"
+        "optuna.create_study(pruner=optuna.pruners.MedianPruner()).optimize(goal)\n"
+    )
+    monkeypatch.chdir(folder)
+    status, out = lint(capsys, "goal.py")
+    assert status == 1 and "OPL101" in out
+    # The study that runs the objective loses its pruner: the named file's finding goes.
+    run.write_text(run.read_text().replace("pruner=optuna.pruners.MedianPruner()", ""))
+    assert lint(capsys, "goal.py") == (0, "All checks passed!\n")
+
+
+def test_fixing_after_a_cached_run_fixes(project: Path, capsys) -> None:
+    lint(capsys)
+    lint(capsys)
+    status = main(["--jobs", "1", "--fix", "--output-format", "concise", "."])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "fixed" in out.splitlines()[-1]
+    assert "OPL201" not in lint(capsys)[1]
+
+
+def test_a_findings_entry_that_would_run_code_is_a_miss(tmp_path: Path) -> None:
+    cache = FactsCache(tmp_path / "cache")
+    cache.put_findings("key", {"a.py": []})
+    assert cache.get_findings("key") == {"a.py": []}
+    entry = next(path for path in (tmp_path / "cache" / "facts").rglob("*") if path.is_file())
+    marker = tmp_path / "ran"
+    header = entry.read_bytes().split(b"\n", 1)[0] + b"\n"
+    entry.write_bytes(header + pickle.dumps({"a.py": [_Planted(f"touch {marker}")]}))
+    assert cache.get_findings("key") is None
+    assert not marker.exists()
