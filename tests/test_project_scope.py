@@ -54,9 +54,13 @@ def test_files_that_cannot_run_trials_are_left_until_the_trial_reaches_them(text
         "raise TrialPruned()",
         "if t.should_prune():",
         "pruner = make_pruner(config)",
+        "class EarlyStop(PyTorchLightningPruningCallback):",
+        "handler = PyTorchIgnitePruningHandler(t, 'accuracy', trainer)",
+        "hook = TensorFlowPruningHook(t, estimator, 'loss', 10)",
         "s = create_study()",
         "self.study.optimize(self)",
         "runner.optimize(objective)",
+        "runner.optimize \\\n    (objective)",
         "# OPTUNA is configured elsewhere",
     ],
 )
@@ -71,6 +75,8 @@ def test_files_with_an_optuna_word_are_analysed(text: str) -> None:
         "def fit(t, model):\n    t.report(loss, epoch)",
         "import torch\nmodel = torch.nn.Linear(2, 1)",
         "def goal(t):\n    return t.suggest_float('x', 0, 1)",
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\noptimizer.step()",
+        "import torch.nn.utils.prune as prune\nprune.l1_unstructured(layer, 'weight', 0.2)",
     ],
 )
 def test_files_without_one_wait_until_the_model_reaches_them(text: str) -> None:

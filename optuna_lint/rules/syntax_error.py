@@ -17,9 +17,9 @@ class SyntaxErrorRule(Rule):
     ## Known problems
     The linter parses the syntax of every Python 3 version, whatever the Python running it, so a
     file is only reported when no Python 3 version accepts it. A file whose text has none of
-    the words Optuna code needs (`optuna`, `trial`, `prun`, `study`, `optimize`, in any case)
-    is not parsed unless the trial or an `optimize` call leads to it, so its syntax errors are
-    left to the other tools that check it.
+    the words Optuna code needs (`optuna`, `trial`, `pruner`, `study`, a call of `optimize`,
+    and a few more, in any case) is not parsed unless the trial or an `optimize` call leads to
+    it, so its syntax errors are left to the other tools that check it.
 
     ## Example
     ```python
