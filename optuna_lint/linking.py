@@ -331,6 +331,7 @@ class ProjectModel:
                 pruner.class_name,
                 self.pruner(path, pruner.wrapped),
                 configured=pruner.configured,
+                construction=pruner.construction,
             )
         if pruner.kind != "call" or pruner.callee is None:
             return pruner
