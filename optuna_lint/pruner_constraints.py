@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from optuna_lint.facts import KnownValue, PrunerConstruction
+from optuna_lint.findings import Span
 
 Value = int | float | str | None
 
@@ -263,7 +264,7 @@ class BoundArguments:
     included), the span of each argument given, and the required parameters left out."""
 
     values: dict[str, Value]
-    given: dict[str, object]  # parameter name -> the argument's span
+    given: dict[str, Span]  # parameter name -> the argument's span
     missing: tuple[str, ...]
 
 
@@ -276,7 +277,7 @@ def bind(construction: PrunerConstruction) -> BoundArguments | None:
         return None
     signature = table.signature
     values: dict[str, Value] = {}
-    given: dict[str, object] = {}
+    given: dict[str, Span] = {}
     for argument in construction.arguments:
         if argument.keyword is not None:
             parameter = signature.parameter(argument.keyword)
