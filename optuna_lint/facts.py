@@ -15,6 +15,14 @@ MODULE_SCOPE = "<module>"
 
 
 @dataclass(frozen=True)
+class KnownValue:
+    """A value the source fixes (see `constant_values`); `None` is a value too
+    (`lower=None`), so an unknown value is a missing `KnownValue`, not a `None` inside one."""
+
+    value: int | float | str | None
+
+
+@dataclass(frozen=True)
 class Parameter:
     """A parameter of a function: its name, how it can be passed, and its resolved annotation."""
 
@@ -70,6 +78,9 @@ class TrialCall:
     loop_targets: tuple[str | None, ...] = ()
     loop_iter_names: tuple[tuple[str, ...], ...] = ()
     existence_checked: bool = False  # under `if hasattr(trial, "<method>")` or the like
+    # For a report: the largest step it can give, when the source fixes it (a literal step,
+    # or the index of a `for` over `range(...)` whose bounds are known); None otherwise.
+    step_bound: int | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +311,19 @@ class PrunerRef:
     wrapped: PrunerRef | None = None  # the inner pruner of a PatientPruner
     callee: CalleeRef | None = None
     configured: bool = False  # built with arguments (not Optuna's defaults)
+    # Where the call building it starts, in the same file: the key of its `PrunerConstruction`.
+    # Not compared: two studies given equal pruners have the same pruner wherever it is built.
+    construction: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PrunerArgument:
+    """An argument of a pruner's construction, by keyword or by position."""
+
+    keyword: str | None
+    position: int | None  # among the positional arguments, when passed positionally
+    value: KnownValue | None  # None when the source does not fix it
+    span: Span  # the keyword's name, or the positional argument itself
 
 
 @dataclass(frozen=True)
@@ -313,6 +337,8 @@ class PrunerConstruction:
     span: Span
     keywords: tuple[tuple[str, Span], ...] = ()  # the keyword arguments and their names' spans
     binding_read: bool = True  # whether code that can see `binding` reads it anywhere
+    arguments: tuple[PrunerArgument, ...] = ()
+    unpacked_arguments: bool = False  # `*args` or `**kwargs`: not every argument is seen
 
 
 @dataclass(frozen=True)
@@ -339,6 +365,8 @@ class StudyFacts:
     # out means "minimize"); None otherwise.
     direction: str | None = None
     positional_argument: Span | None = None  # the first positional argument, when any
+    unpacked_arguments: bool = False  # `**options`: any setting may be among them
+    loops: tuple[int, ...] = ()  # start offsets of the loops around the call, in its scope
 
 
 @dataclass(frozen=True)
@@ -368,10 +396,12 @@ class OptimizeCall:
     study_index: int | None  # for `create_study(...).optimize(...)`
     objective: ObjectiveRef
     span: Span
-    n_trials: int | None = None  # when a literal
+    n_trials: int | None = None  # when a literal or a constant (see `constant_values`)
     # The study variable is a parameter or a local variable of the calling function, so a
     # module-level study of the same name is not the one it holds.
     study_is_local: bool = False
+    # Start offsets of the loops around the call in its scope; a comprehension counts as one.
+    loops: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

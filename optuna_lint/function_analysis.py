@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from optuna_lint.constant_values import NameLookup, known_number
 from optuna_lint.facts import (
     MODULE_SCOPE,
     CallAfterCheck,
@@ -558,7 +559,36 @@ class FunctionAnalysis:
             tuple(_loop_target(loop) for loop in call.loops),
             tuple(_iter_names(loop) for loop in call.loops),
             call.existence_checked,
+            self._step_bound(step, call.loops) if call.method == "report" else None,
         )
+
+    def _step_bound(
+        self, step: cst.BaseExpression | None, loops: tuple[cst.CSTNode, ...]
+    ) -> int | None:
+        """The largest step a report gives: a literal, or the index of the innermost loop
+        around it that binds the name, when that loop runs over `range(...)` with known bounds
+        and nothing else in the function binds the name."""
+        if isinstance(step, cst.Integer):
+            return int(step.evaluated_value)
+        if not isinstance(step, cst.Name):
+            return None
+        name = step.value
+        if (
+            any(
+                bound == name and not isinstance(statement, cst.For)
+                for bound, statement in self.record.bindings
+            )
+            or name in self.record.parameter_names
+        ):
+            return None
+        for loop in reversed(loops):
+            if isinstance(loop, cst.For) and name in set(target_names(loop.target)):
+                if not isinstance(loop.target, cst.Name):
+                    return None  # `for step, batch in ...`: not a range's index
+                if self.imports.is_bound("range"):
+                    return None
+                return _last_of_range(loop.iter, self.builder.constant_lookup(self.record))
+        return None
 
     def _call_after_check(self, candidate: _AfterCheck) -> CallAfterCheck:
         builder = self.builder
@@ -755,6 +785,22 @@ def _literal_key(call: cst.Call) -> str | None:
     if call.args and isinstance(call.args[0].value, cst.SimpleString):
         return call.args[0].value.value
     return None
+
+
+def _last_of_range(iterable: cst.BaseExpression, lookup: NameLookup) -> int | None:
+    """The last value of `range(...)` with known integer bounds; None when the range is empty
+    or its bounds are not known."""
+    if not (isinstance(iterable, cst.Call) and dotted_name(iterable.func) == "range"):
+        return None
+    if any(arg.keyword is not None or arg.star for arg in iterable.args):
+        return None
+    bounds = [known_number(arg.value, lookup) for arg in iterable.args]
+    if not 1 <= len(bounds) <= 3 or not all(isinstance(b, int) for b in bounds):
+        return None
+    if len(bounds) == 3 and bounds[2] == 0:
+        return None
+    values = range(*bounds)
+    return max(values[0], values[-1]) if values else None
 
 
 def _loop_index(loop: cst.For) -> str | None:

@@ -8,8 +8,11 @@ pass, and produces plain data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
+from optuna_lint.constant_values import known_number, known_value
 from optuna_lint.facts import (
     ClassFacts,
     FileFacts,
@@ -18,6 +21,7 @@ from optuna_lint.facts import (
     OptimizeCall,
     OptunaImport,
     OptunaReference,
+    PrunerArgument,
     PrunerConstruction,
     PrunerRef,
     StudyFacts,
@@ -34,7 +38,7 @@ from optuna_lint.optuna_api import (
 )
 from optuna_lint.positions import NodeOffsets, node_offsets
 from optuna_lint.source import LineIndex
-from optuna_lint.syntax import argument, literal_bool, literal_int, literal_string
+from optuna_lint.syntax import argument, literal_bool, literal_string
 from optuna_lint.traversal import (
     FunctionRecord,
     RawOptimize,
@@ -110,6 +114,8 @@ class FactBuilder:
                         if arg.keyword is not None
                     ),
                     binding_read=self._is_read(raw.binding, raw.scope),
+                    arguments=self._pruner_arguments(raw.call, raw.scope),
+                    unpacked_arguments=any(arg.star for arg in raw.call.args),
                 )
                 for raw in traversal.pruners
             ),
@@ -155,6 +161,14 @@ class FactBuilder:
             if (arg := _keyword_argument(raw.call, "pruner")) is not None
         )
         wanted.extend(raw.call for raw in traversal.pruners)
+        wanted.extend(
+            arg.value
+            for raw in traversal.pruners
+            for arg in raw.call.args
+            if arg.keyword is None and not arg.star
+        )
+        wanted.extend(loop for raw in traversal.studies for loop in raw.loops)
+        wanted.extend(loop for raw in traversal.optimize_calls for loop in raw.loops)
         wanted.extend(
             arg.keyword for raw in traversal.pruners for arg in raw.call.args if arg.keyword
         )
@@ -274,6 +288,46 @@ class FactBuilder:
             return None
         return values[0], scope
 
+    # Constants
+
+    def constant_lookup(
+        self, scope: FunctionRecord | None
+    ) -> Callable[[str], cst.BaseExpression | None]:
+        """How code in `scope` finds the value of a name that is a module constant: bound once,
+        by a plain assignment at module level, and nowhere else (no local binding shadows it,
+        no function rebinds it through `global`, no import binds it)."""
+
+        def lookup(name: str) -> cst.BaseExpression | None:
+            if _imports_of(scope, self.imports).is_bound(name):
+                return None
+            if any(name in record.outer_names for record in self.traversal.functions):
+                return None
+            found = self._value_of(name, scope)
+            if found is None or found[1] is not None:
+                return None
+            return found[0]
+
+        return lookup
+
+    def _pruner_arguments(
+        self, call: cst.Call, scope: FunctionRecord | None
+    ) -> tuple[PrunerArgument, ...]:
+        lookup = self.constant_lookup(scope)
+        arguments = []
+        position = 0
+        for arg in call.args:
+            if arg.star:
+                continue
+            value = known_value(arg.value, lookup)
+            if arg.keyword is not None:
+                arguments.append(
+                    PrunerArgument(arg.keyword.value, None, value, self.span(arg.keyword))
+                )
+            else:
+                arguments.append(PrunerArgument(None, position, value, self.span(arg.value)))
+                position += 1
+        return tuple(arguments)
+
     # Metric sinks
 
     def sink_name(self, sink_call: RawSinkCall, scope: FunctionRecord) -> str | None:
@@ -326,6 +380,8 @@ class FactBuilder:
             pruner_class=pruner_class,
             direction=_direction(raw.call),
             positional_argument=self.span(positional[0]) if positional else None,
+            unpacked_arguments=any(arg.star for arg in raw.call.args),
+            loops=tuple(self.start(loop) for loop in raw.loops),
         )
 
     def _pruner_misuse(
@@ -374,6 +430,7 @@ class FactBuilder:
                 class_name=class_name,
                 wrapped=wrapped,
                 configured=bool(expression.args),
+                construction=self.start(expression),
             )
         if isinstance(expression, cst.Name):
             if _imports_of(scope, self.imports).is_bound(expression.value):
@@ -395,7 +452,9 @@ class FactBuilder:
             study_index=study_index.get(id(raw.study_call)) if raw.study_call else None,
             objective=self._objective_ref(raw.objective, raw.scope, depth=0),
             span=self.span(raw.call),
-            n_trials=literal_int(argument(raw.call, 1, "n_trials")),
+            n_trials=_whole_number(
+                known_number(argument(raw.call, 1, "n_trials"), self.constant_lookup(raw.scope))
+            ),
             study_is_local=raw.scope is not None
             and raw.study_variable is not None
             and "." not in raw.study_variable
@@ -403,6 +462,7 @@ class FactBuilder:
                 raw.study_variable in raw.scope.parameter_names
                 or raw.study_variable in self.traversal.assignments.get(raw.scope.qualname, {})
             ),
+            loops=tuple(self.start(loop) for loop in raw.loops),
         )
 
     def _objective_ref(
@@ -449,6 +509,13 @@ class FactBuilder:
         if callee.kind in ("local", "qualified"):
             return ObjectiveRef("instance", callee=callee)
         return ObjectiveRef("unknown")
+
+
+def _whole_number(value: int | float | None) -> int | None:
+    """A count such as `n_trials`: an `int`, or a float with no fraction (`2e3`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
 
 
 def _keyword_argument(call: cst.Call, keyword: str) -> cst.Arg | None:

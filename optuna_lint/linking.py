@@ -331,6 +331,7 @@ class ProjectModel:
                 pruner.class_name,
                 self.pruner(path, pruner.wrapped),
                 configured=pruner.configured,
+                construction=pruner.construction,
             )
         if pruner.kind != "call" or pruner.callee is None:
             return pruner
@@ -406,6 +407,27 @@ class ProjectModel:
             handoff.passed_on and self._is_pruning_callback(holder, handoff)
             for handoff in self._handoffs(holder)
         )
+
+    def every_report(self, start: TrialHolder) -> list[TrialCall] | None:
+        """The reports made on the trial wherever it goes from `start`, when the analysis sees
+        every use of it; None when it cannot: a use it does not follow, an integration pruning
+        callback (which reports steps of its own), or an object of the project keeping it."""
+        reports = []
+        for reach in self._reached(start):
+            holder = reach.holder
+            if reach.cut or self._is_opaque(holder) or next(self._kept_instances(holder), None):
+                return None
+            if any(
+                handoff.passed_on and self._is_pruning_callback(holder, handoff)
+                for handoff in self._handoffs(holder)
+            ):
+                return None
+            reports.extend(
+                call
+                for call in holder.function.trial_calls
+                if call.receiver == holder.variable and call.method == "report"
+            )
+        return reports
 
     def trial_use(self, holder: TrialHolder) -> TrialUse:
         reports = checks = Answer.NO

@@ -202,6 +202,7 @@ class RawStudy:
     scope: FunctionRecord | None
     factory: str
     binding: str | None
+    loops: tuple[cst.CSTNode, ...] = ()  # the loops open around the call, in its scope
 
 
 @dataclass
@@ -211,6 +212,8 @@ class RawOptimize:
     study_variable: str | None
     study_call: cst.Call | None
     objective: cst.BaseExpression | None
+    # The loops and comprehensions open around the call, in its scope.
+    loops: tuple[cst.CSTNode, ...] = ()
 
 
 @dataclass
@@ -264,6 +267,10 @@ class Traversal(cst.CSTVisitor):
         self.attribute_values: dict[tuple[str, str], list[cst.BaseExpression]] = {}
 
         self._functions: list[FunctionRecord] = []
+        # Loops open in module-level code, and comprehensions open anywhere: what can run a
+        # study's `optimize` more than once.
+        self._module_loops: list[cst.CSTNode] = []
+        self._comprehensions: list[cst.CSTNode] = []
         self._classes: list[str] = []
         self._statements: list[cst.CSTNode] = []
         # Names that may hold the trial here, counted over the enclosing functions.
@@ -506,10 +513,14 @@ class Traversal(cst.CSTVisitor):
         if self._function is not None:
             self._function.loops.append(node)
             self._function.all_loops.append(node)
+        else:
+            self._module_loops.append(node)
 
     def leave_For_body(self, node: cst.For) -> None:
         if self._function is not None:
             self._function.loops.pop()
+        else:
+            self._module_loops.pop()
 
     def leave_For(self, original_node: cst.For) -> None:
         self._statements.pop()
@@ -524,10 +535,45 @@ class Traversal(cst.CSTVisitor):
         if self._function is not None:
             self._function.loops.append(node)
             self._function.all_loops.append(node)
+        else:
+            self._module_loops.append(node)
 
     def leave_While_body(self, node: cst.While) -> None:
         if self._function is not None:
             self._function.loops.pop()
+        else:
+            self._module_loops.pop()
+
+    # The element of a comprehension comes before its `for` in the tree, so the whole
+    # comprehension counts as the loop.
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._comprehensions.append(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._comprehensions.pop()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._comprehensions.append(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._comprehensions.pop()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._comprehensions.append(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._comprehensions.pop()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._comprehensions.append(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._comprehensions.pop()
+
+    def _open_loops(self) -> tuple[cst.CSTNode, ...]:
+        """The loops around the current node in its own scope, and the comprehensions."""
+        loops = self._function.loops if self._function is not None else self._module_loops
+        return (*loops, *self._comprehensions)
 
     def leave_While(self, original_node: cst.While) -> None:
         self._statements.pop()
@@ -918,7 +964,9 @@ class Traversal(cst.CSTVisitor):
 
         binding = self._binding_of_value.get(id(node))
         if qualified in STUDY_FACTORIES:
-            self.studies.append(RawStudy(node, function, STUDY_FACTORIES[qualified], binding))
+            self.studies.append(
+                RawStudy(node, function, STUDY_FACTORIES[qualified], binding, self._open_loops())
+            )
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "optimize":
             self._note_optimize(node)
         if qualified is not None:
@@ -1058,6 +1106,7 @@ class Traversal(cst.CSTVisitor):
                 study_variable=study_variable,
                 study_call=study_call,
                 objective=argument(node, 0, "func"),
+                loops=self._open_loops(),
             )
         )
 

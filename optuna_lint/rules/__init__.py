@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optuna_lint.rules.base import Rule, RuleContext
+from optuna_lint.rules.bootstrap_prunes_everything import BootstrapPrunesEverything
 from optuna_lint.rules.deprecated_integration_import import DeprecatedIntegrationImport
 from optuna_lint.rules.direction_metric_mismatch import DirectionMetricMismatch
 from optuna_lint.rules.error_recorded_as_pruned import ErrorRecordedAsPruned
@@ -16,6 +17,7 @@ from optuna_lint.rules.prune_check_without_raise import PruneCheckWithoutRaise
 from optuna_lint.rules.prune_check_without_report import PruneCheckWithoutReport
 from optuna_lint.rules.pruned_exception_not_raised import PrunedExceptionNotRaised
 from optuna_lint.rules.pruned_exception_swallowed import PrunedExceptionSwallowed
+from optuna_lint.rules.pruner_arguments_invalid import PrunerArgumentsInvalid
 from optuna_lint.rules.pruner_lost_on_load import PrunerLostOnLoad
 from optuna_lint.rules.pruner_never_fed import PrunerNeverFed
 from optuna_lint.rules.pruner_not_an_instance import PrunerNotAnInstance
@@ -24,10 +26,13 @@ from optuna_lint.rules.pruning_callback_unused import PruningCallbackUnused
 from optuna_lint.rules.report_step_not_unique import ReportStepNotUnique
 from optuna_lint.rules.report_tensor_value import ReportTensorValue
 from optuna_lint.rules.report_without_prune_check import ReportWithoutPruneCheck
+from optuna_lint.rules.startup_outlasts_study import StartupOutlastsStudy
 from optuna_lint.rules.syntax_error import SyntaxErrorRule
+from optuna_lint.rules.threshold_against_direction import ThresholdAgainstDirection
 from optuna_lint.rules.unknown_optuna_name import UnknownOptunaName
 from optuna_lint.rules.unused_noqa import UnusedNoqa
 from optuna_lint.rules.user_attr_after_prune_check import UserAttrAfterPruneCheck
+from optuna_lint.rules.warmup_outlasts_training import WarmupOutlastsTraining
 
 SYNTAX_ERROR = SyntaxErrorRule()
 FILE_NOT_LINTED = FileNotLintedRule()
@@ -58,6 +63,11 @@ ALL_RULES: tuple[Rule, ...] = (
     PrunerNotAnInstance(),
     PrunerLostOnLoad(),
     DeprecatedIntegrationImport(),
+    WarmupOutlastsTraining(),
+    StartupOutlastsStudy(),
+    PrunerArgumentsInvalid(),
+    BootstrapPrunesEverything(),
+    ThresholdAgainstDirection(),
     UNUSED_NOQA,
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
