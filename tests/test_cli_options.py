@@ -165,7 +165,7 @@ def test_exit_zero_wins(in_tmp: Path, capsys) -> None:
         (["--select", "NOPE"], "--select: unknown rule selector `NOPE`"),
         (["--select", "OPL999"], "--select: unknown rule selector `OPL999`"),
         (["--select", "OPL1,opl2"], "--select: unknown rule selector `opl2`"),
-        (["--extend-select", "OPL9,OPL4"], "--extend-select: unknown rule selector `OPL4`"),
+        (["--extend-select", "OPL9,OPL7"], "--extend-select: unknown rule selector `OPL7`"),
         (["--ignore", "OPL1x"], "--ignore: unknown rule selector `OPL1x`"),
     ],
 )

@@ -95,7 +95,7 @@ def test_extend_select_adds_along_the_chain_and_select_replaces(in_tmp: Path) ->
 def test_ignore_adds_along_the_chain_until_a_layer_selects_again(in_tmp: Path) -> None:
     write(in_tmp / "base.toml", 'ignore = ["OPL101", "OPL2"]\n')
     child = write(in_tmp / "child.toml", 'extend = "base.toml"\nignore = ["OPL3"]\n')
-    every_but_101 = ("OPL0", *(f"OPL10{n}" for n in range(2, 10)), "OPL11")
+    every_but_101 = ("OPL0", *(f"OPL10{n}" for n in range(2, 10)), "OPL11", "OPL4")
     assert selection(child) == every_but_101
     # The command line's --ignore adds to the files' ignores too.
     assert selection(child, ignore=("OPL0",)) == every_but_101[1:]
@@ -104,9 +104,9 @@ def test_ignore_adds_along_the_chain_until_a_layer_selects_again(in_tmp: Path) -
     assert selection(reselecting) == ("OPL1", "OPL2")
     # --extend-select turns a rule ignored below back on, and so does a more specific selector
     # in the same layer.
-    assert selection(child, extend_select=("OPL101",)) == ("OPL0", "OPL1")
+    assert selection(child, extend_select=("OPL101",)) == ("OPL0", "OPL1", "OPL4")
     same_layer = write(in_tmp / "same.toml", 'ignore = ["OPL1"]\nextend-select = ["OPL101"]\n')
-    assert selection(same_layer) == ("OPL0", "OPL101", "OPL2", "OPL3")
+    assert selection(same_layer) == ("OPL0", "OPL101", "OPL2", "OPL3", "OPL4")
 
 
 def test_ignore_on_the_command_line_adds_to_the_file_s(in_tmp: Path, capsys) -> None:
@@ -244,7 +244,7 @@ def test_no_fix_and_no_unsafe_fixes_override_the_configuration(in_tmp: Path, cap
         ),
         ('select = ["E501"]\n', "`select`: unknown rule selector `E501`\n"),
         ('select = ["OPL999"]\n', "`select`: unknown rule selector `OPL999`\n"),
-        ('extend-select = ["OPL4"]\n', "`extend-select`: unknown rule selector `OPL4`\n"),
+        ('extend-select = ["OPL7"]\n', "`extend-select`: unknown rule selector `OPL7`\n"),
         ('ignore = ["opl1"]\n', "`ignore`: unknown rule selector `opl1`\n"),
         (
             'per-file-ignores = { "tests/*" = ["OPL1x"] }\n',
@@ -327,7 +327,7 @@ def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> No
     assert lines == [
         f"# configuration file: {in_tmp}/pyproject.toml",
         'select = ["OPL0", "OPL1", "OPL301", "OPL302", "OPL303", "OPL304", "OPL306", "OPL307", '
-        '"OPL308", "OPL9"]',
+        '"OPL308", "OPL4", "OPL9"]',
         'per-file-ignores = { "tests/*" = ["OPL2"] }',
         "respect-gitignore = true",
         "assume-default-pruner = false",
@@ -341,10 +341,12 @@ def test_config_command_shows_the_effective_settings(in_tmp: Path, capsys) -> No
 def test_config_command_shows_the_default_selection_and_the_layers_put_together(
     in_tmp: Path, capsys
 ) -> None:
-    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL1", "OPL2", "OPL3"]'
+    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL1", "OPL2", "OPL3", "OPL4"]'
     write(in_tmp / "base.toml", 'ignore = ["OPL1"]\n')
     write(in_tmp / "optuna-lint.toml", 'extend = "base.toml"\nextend-select = ["OPL101", "OPL9"]\n')
-    assert run(capsys, "config")[1][1] == 'select = ["OPL0", "OPL101", "OPL2", "OPL3", "OPL9"]'
+    assert run(capsys, "config")[1][1] == (
+        'select = ["OPL0", "OPL101", "OPL2", "OPL3", "OPL4", "OPL9"]'
+    )
 
 
 def test_the_opt_in_group_is_off_by_default_and_on_with_the_whole_prefix() -> None:
