@@ -259,6 +259,10 @@ class FunctionFacts:
     attrs_after_checks: tuple[CallAfterCheck, ...] = ()  # `<trial>.set_user_attr(...)`
     sinks_after_checks: tuple[CallAfterCheck, ...] = ()  # metric sinks
     report_insertion: ReportInsertion | None = None
+    # The metric names `self.log(...)` and `self.log_dict({...})` log (LightningModule
+    # methods): each literal name, and None for one the linter cannot read, or where `self` is
+    # handed to another call or `self.log` is not called directly (it may log through them).
+    logged_names: tuple[str | None, ...] = ()
 
     @property
     def defined_name(self) -> str:
@@ -466,3 +470,82 @@ class FileFacts:
     # Names bound at module level other than by `def` (used to tell a local function from a
     # variable that merely shares its name).
     module_bindings: tuple[str, ...] = field(default=())
+    pruning_callbacks: tuple[PruningCallbackUse, ...] = ()
+
+
+# Integration pruning callbacks and the training they are handed to
+
+
+@dataclass(frozen=True)
+class StringArgument:
+    """An argument written as a string literal."""
+
+    value: str
+    span: Span
+    # The literal's prefix and opening quote (`"`, `'`, `r"`), so that a fix writes the new
+    # string the same way; "" for literals a fix does not rewrite (implicitly concatenated).
+    quote: str
+
+    def written_as(self, value: str) -> str | None:
+        """`value` as a literal with this one's prefix and quotes, or None when it cannot be
+        written so (a quote or a backslash in it, or a concatenated literal)."""
+        closing = self.quote.lstrip("rRbBuU")
+        if not closing or closing[0] in value or "\\" in value:
+            return None
+        return f"{self.quote}{value}{closing}"
+
+
+@dataclass(frozen=True)
+class TrainingCall:
+    """A call that trains with a pruning callback: the one it is handed to in `callbacks=[...]`,
+    or a `fit`/`compile` call on the object that call builds or is made on.
+
+    Argument values are kept as `literal_value` reads them: a string literal as the string, a
+    list or tuple as a tuple of such values, anything else as None.
+    """
+
+    callee: CalleeRef  # how the called expression is written (`lgb.train`: "lightgbm.train")
+    method: str | None  # for a method on a plain name (`model.fit(...)`): the method
+    receiver: str | None  # and that name
+    keywords: tuple[tuple[str, object], ...]  # keyword name -> literal value
+    positional_count: int
+    has_star: bool  # `*args` or `**kwargs`: any argument may be given
+    span: Span
+    # For `fit`: the class that built its model argument (the first positional one, or
+    # `model=`), when it is a call or a variable assigned one call; else None.
+    model: CalleeRef | None = None
+
+
+@dataclass(frozen=True)
+class PruningCallbackUse:
+    """A construction of an Optuna integration pruning callback, with where it goes."""
+
+    qualified: str  # the callback class, canonical (`optuna_integration.XGBoostPruningCallback`)
+    scope: str
+    span: Span  # the construction
+    positional: tuple[StringArgument | None, ...]  # None for an argument not a string literal
+    keywords: tuple[tuple[str, StringArgument | None], ...]
+    has_star: bool
+    arguments_end: int  # where its last argument ends, for a fix that adds a keyword
+    # The call the callback is handed to in `callbacks=[...]` (directly, or through a name
+    # bound to it once), when there is exactly one.
+    host: TrainingCall | None = None
+    # The other callbacks of that list: the qualified class of each, None when unknown.
+    other_callbacks: tuple[str | None, ...] = ()
+    # `fit` and `compile` calls in the same function on the object the host builds
+    # (`trainer = Trainer(...)`) or is called on (`model.fit(...)`): all of them when
+    # `object_followed`, which says the object is a plain name bound once, never handed to
+    # another call, stored or aliased.
+    object_calls: tuple[TrainingCall, ...] = ()
+    object_followed: bool = False
+
+    def argument(self, position: int, keyword: str) -> StringArgument | None:
+        """The string literal given for a parameter, by keyword or position."""
+        for name, value in self.keywords:
+            if name == keyword:
+                return value
+        return self.positional[position] if len(self.positional) > position else None
+
+    def gives(self, position: int, keyword: str) -> bool:
+        """Whether the call passes the parameter at all (a literal or not)."""
+        return len(self.positional) > position or any(name == keyword for name, _ in self.keywords)

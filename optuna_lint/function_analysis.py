@@ -38,6 +38,7 @@ from optuna_lint.syntax import (
     flags_set_true,
     is_trial_pruned,
     last_statement,
+    literal_string,
     raises_trial_pruned,
     sub_block,
     sub_blocks,
@@ -436,6 +437,7 @@ class FunctionAnalysis:
             ),
             tries=tuple(map(self._try, record.tries)),
             attribute_names=tuple(sorted(record.attribute_names)),
+            logged_names=tuple(_logged_names(record.metric_logs)),
             loop_spans=tuple(
                 (builder.offsets[id(loop)].start, builder.offsets[id(loop)].end)
                 for loop in record.all_loops
@@ -955,3 +957,21 @@ class _AllNames(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if node.value not in self.names:
             self.names.append(node.value)
+
+
+def _logged_names(metric_logs: list[cst.Call | None]) -> Iterator[str | None]:
+    """The names `self.log(name, ...)` and `self.log_dict({name: ...})` calls log; None for a
+    name that is not a string literal, and for each None the traversal noted."""
+    for call in metric_logs:
+        if call is None:
+            yield None
+        elif isinstance(call.func, cst.Attribute) and call.func.attr.value == "log":
+            yield literal_string(argument(call, 0, "name"))
+        else:
+            logged = argument(call, 0, "dictionary")
+            if not isinstance(logged, cst.Dict) or not logged.elements:
+                yield None
+                continue
+            for element in logged.elements:
+                key = element.key if isinstance(element, cst.DictElement) else None
+                yield literal_string(key)

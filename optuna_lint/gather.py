@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from optuna_lint.callback_analysis import CallbackAnalysis
 from optuna_lint.constant_values import known_number, known_value
 from optuna_lint.facts import (
     ClassFacts,
@@ -83,7 +84,10 @@ class FactBuilder:
         traversal = self.traversal
         self.reads_within = _reads_within(traversal.functions)
         analyses = [FunctionAnalysis(record, self) for record in traversal.functions]
-        self.offsets = node_offsets(self.module, self._wanted_nodes(analyses))
+        callbacks = CallbackAnalysis(self)
+        wanted = self._wanted_nodes(analyses)
+        wanted.extend(callbacks.wanted_nodes())
+        self.offsets = node_offsets(self.module, wanted)
 
         studies = tuple(self._study(raw) for raw in traversal.studies)
         study_index = {id(raw.call): index for index, raw in enumerate(traversal.studies)}
@@ -140,6 +144,7 @@ class FactBuilder:
                 self._optimize(raw, study_index) for raw in traversal.optimize_calls
             ),
             module_bindings=tuple(sorted(traversal.module_bindings)),
+            pruning_callbacks=callbacks.facts(),
         )
 
     def _wanted_nodes(self, analyses: list[FunctionAnalysis]) -> list[cst.CSTNode]:
@@ -327,6 +332,18 @@ class FactBuilder:
                 arguments.append(PrunerArgument(None, position, value, self.span(arg.value)))
                 position += 1
         return tuple(arguments)
+
+    def value_of(
+        self, name: str, scope: FunctionRecord | None
+    ) -> tuple[cst.BaseExpression, FunctionRecord | None] | None:
+        """The one value a variable is assigned in the nearest scope binding it, with that
+        scope; None when it is a parameter, bound otherwise, several times, or not at all."""
+        found = self._value_of(name, scope)
+        return None if found is None or found[0] is None else found
+
+    def imports_in(self, scope: FunctionRecord | None) -> ImportTable:
+        """The import table in force in `scope`."""
+        return _imports_of(scope, self.imports)
 
     # Metric sinks
 

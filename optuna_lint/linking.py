@@ -765,6 +765,11 @@ class ProjectModel:
             current = functions.get(current.parent) if current.parent else None
         return None
 
+    def class_lineage(self, target: ClassTarget) -> list[tuple[str, ClassFacts]]:
+        """The class and its bases that are classes of the project, nearest first, each with
+        the file it is defined in."""
+        return self._mro(target.path, target.cls)
+
     def _mro(self, path: str, cls: ClassFacts) -> list[tuple[str, ClassFacts]]:
         """The class and its bases that are classes of the project, nearest first."""
         key = (path, cls.qualname)

@@ -29,6 +29,7 @@ from optuna_lint.optuna_api import (
     STUDY_FACTORIES,
     TRIAL_METHODS,
     is_distributed_trial,
+    is_integration_pruning_callback,
 )
 from optuna_lint.syntax import (
     argument,
@@ -49,6 +50,9 @@ _ABSTRACT = frozenset({"abstractmethod", "abc.abstractmethod"})
 
 # Methods that read a value without changing it (conversions of tensors and arrays).
 _READ_ONLY_METHODS = frozenset({"item", "tolist", "detach", "cpu", "numpy", "copy", "clone"})
+
+# The methods a LightningModule logs metrics with.
+LIGHTNING_LOG_METHODS = frozenset({"log", "log_dict"})
 
 # Builtins that can be handed the trial without reporting through it.
 INERT_BUILTINS = frozenset({"print", "repr", "str", "format", "isinstance", "id", "type", "hash"})
@@ -167,6 +171,9 @@ class FunctionRecord:
     imports: ImportTable | None = None  # the module's imports plus the function's own
     decorators: tuple[str, ...] = ()
     is_stub: bool = False
+    # `self.log(...)`/`self.log_dict(...)` calls, and None where `self` is handed to another
+    # call or `self.log` is used without being called (see `FunctionFacts.logged_names`).
+    metric_logs: list[cst.Call | None] = field(default_factory=list)
 
     @property
     def parameter_names(self) -> set[str]:
@@ -225,6 +232,24 @@ class RawPruner:
 
 
 @dataclass
+class RawCallbackConstruction:
+    """A call of an Optuna integration pruning callback (`qualified`, canonical)."""
+
+    call: cst.Call
+    qualified: str
+    scope: FunctionRecord | None
+
+
+@dataclass
+class RawCallbackList:
+    """A call given `callbacks=[...]` (or a tuple) written out, and the name it is bound to."""
+
+    call: cst.Call
+    elements: tuple[cst.BaseExpression, ...]
+    scope: FunctionRecord | None
+
+
+@dataclass
 class RawOptunaImport:
     module: str
     module_node: cst.CSTNode  # the module's dotted name as written
@@ -248,6 +273,8 @@ class Traversal(cst.CSTVisitor):
         self.studies: list[RawStudy] = []
         self.pruners: list[RawPruner] = []
         self.optimize_calls: list[RawOptimize] = []
+        self.callback_constructions: list[RawCallbackConstruction] = []
+        self.callback_lists: list[RawCallbackList] = []
         # Names under `optuna` as written: (qualified name before canonical forms, the node of
         # its last part, the whole reference, whether it is existence-checked).
         self.optuna_references: list[tuple[str, cst.Name, cst.CSTNode, bool]] = []
@@ -297,6 +324,10 @@ class Traversal(cst.CSTVisitor):
     def scope_name(self, record: FunctionRecord | None = None) -> str:
         record = record if record is not None else self._function
         return record.qualname if record else MODULE_SCOPE
+
+    def binding_of(self, value: cst.BaseExpression) -> str | None:
+        """The name or attribute an assignment binds `value` to, when it is assigned."""
+        return self._binding_of_value.get(id(value))
 
     def _track(self, record: FunctionRecord, name: str) -> None:
         self._tracked[name] = self._tracked.get(name, 0) + 1
@@ -892,6 +923,13 @@ class Traversal(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self._function is not None:
             self._function.attribute_names.add(node.attr.value)
+            if (
+                node.attr.value in LIGHTNING_LOG_METHODS
+                and isinstance(node.value, cst.Name)
+                and node.value.value == "self"
+                and id(node) not in self._called
+            ):
+                self._function.metric_logs.append(None)  # `log = self.log`: not followed
         if (
             isinstance(node.value, cst.Name)
             and node.value.value in self._tracked
@@ -961,6 +999,8 @@ class Traversal(cst.CSTVisitor):
             self._note_trial_call(function, node)
             self._note_handoffs(function, node)
             self._note_sink_call(function, node, qualified)
+            self._note_metric_log(function, node)
+        self._note_callbacks(node, qualified, function)
 
         binding = self._binding_of_value.get(id(node))
         if qualified in STUDY_FACTORIES:
@@ -973,6 +1013,36 @@ class Traversal(cst.CSTVisitor):
             module, _, class_name = qualified.rpartition(".")
             if module == PRUNERS_MODULE and class_name in OPTUNA_PRUNERS:
                 self.pruners.append(RawPruner(node, class_name, function, binding))
+
+    def _note_callbacks(
+        self, node: cst.Call, qualified: str | None, function: FunctionRecord | None
+    ) -> None:
+        """A pruning callback's construction, and a call handed a list of callbacks."""
+        if qualified is not None and is_integration_pruning_callback(qualified):
+            self.callback_constructions.append(RawCallbackConstruction(node, qualified, function))
+        for arg in node.args:
+            if (
+                arg.keyword is not None
+                and arg.keyword.value == "callbacks"
+                and isinstance(arg.value, (cst.List, cst.Tuple))
+            ):
+                elements = tuple(element.value for element in arg.value.elements)
+                self.callback_lists.append(RawCallbackList(node, elements, function))
+
+    def _note_metric_log(self, function: FunctionRecord, node: cst.Call) -> None:
+        """`self.log(...)` or `self.log_dict(...)`, or `self` handed to a call that may log."""
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+            and func.attr.value in LIGHTNING_LOG_METHODS
+        ):
+            function.metric_logs.append(node)
+        elif any(
+            isinstance(arg.value, cst.Name) and arg.value.value == "self" for arg in node.args
+        ):
+            function.metric_logs.append(None)
 
     def _note_trial_call(self, function: FunctionRecord, node: cst.Call) -> None:
         """Calls of the trial's own methods on any receiver, and of any method on a variable

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from optuna_lint.rules.base import Rule, RuleContext
 from optuna_lint.rules.bootstrap_prunes_everything import BootstrapPrunesEverything
+from optuna_lint.rules.callback_metric_not_logged import CallbackMetricNotLogged
 from optuna_lint.rules.deprecated_integration_import import DeprecatedIntegrationImport
 from optuna_lint.rules.direction_metric_mismatch import DirectionMetricMismatch
 from optuna_lint.rules.error_recorded_as_pruned import ErrorRecordedAsPruned
+from optuna_lint.rules.eval_name_mismatch import EvalNameMismatch
 from optuna_lint.rules.file_not_linted import FileNotLintedRule
+from optuna_lint.rules.lightning_package_mismatch import LightningPackageMismatch
 from optuna_lint.rules.metric_logged_after_prune_check import MetricLoggedAfterPruneCheck
 from optuna_lint.rules.prune_api_in_multi_objective import PruneApiInMultiObjective
 from optuna_lint.rules.prune_check_after_training import PruneCheckAfterTraining
@@ -68,6 +71,9 @@ ALL_RULES: tuple[Rule, ...] = (
     PrunerArgumentsInvalid(),
     BootstrapPrunesEverything(),
     ThresholdAgainstDirection(),
+    CallbackMetricNotLogged(),
+    EvalNameMismatch(),
+    LightningPackageMismatch(),
     UNUSED_NOQA,
 )
 RULES_BY_CODE = {rule.code: rule for rule in ALL_RULES}
