@@ -122,10 +122,47 @@ def test_two_workers_share_one_sqlite_study(tmp_path: Path, capsys: pytest.Captu
         indexes = sorted(trial["index"] for trial in variant["trial_results"])
         assert indexes == list(range(10))  # every drawn parameter set ran exactly once
         assert {trial["worker"] for trial in variant["trial_results"]} == {0, 1}
-        # The study in the shared storage holds those trials (and any surplus ones marked so).
-        stored = _stored_trials(storage, variant["study_name"])
-        counted = [t for t in stored if not t.system_attrs.get("optuna_lint:surplus")]
-        assert len(counted) == 10
+        # The study in the shared storage holds those trials and no other.
+        assert len(_stored_trials(storage, variant["study_name"])) == 10
+
+
+def test_two_workers_on_the_default_sqlite_storage_run_each_trial_once_every_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    # Workers that took trials from Optuna's shared queue on SQLite sometimes ran one trial
+    # twice and failed with "Cannot tell a COMPLETE trial"; each now runs the trials it is given.
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(CASES / "quadratic_never_checks.py", folder)
+    for _ in range(3):
+        status, report = _verify(capsys, str(folder), "--trials", "4", "--workers", "2")
+        (objective,) = report["objectives"]
+        assert (status, objective["reason"]) in ((0, None), (1, None))
+        for variant in objective["variants"].values():
+            assert variant["error"] is None and variant["fail"] == 0
+            ran = sorted((trial["index"], trial["worker"]) for trial in variant["trial_results"])
+            assert ran == [(0, 0), (1, 1), (2, 0), (3, 1)]
+
+
+def test_a_trial_whose_objective_returns_no_float_says_what_it_returned(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    (folder / "returns_none.py").write_text(
+        source.replace("    return loss\n", "    return None if trial.number % 2 else 'done'\n")
+    )
+    status = main([str(folder), "--trials", "3", "--device", "cpu"])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 1
+    failures = [line for line in lines if "trial(s) failed:" in line]
+    assert failures == [
+        "  original: 2 trial(s) failed: the objective returned 'done', not a float",
+        "  original: 1 trial(s) failed: the objective returned None, not a float",
+        "  fixed: 2 trial(s) failed: the objective returned 'done', not a float",
+        "  fixed: 1 trial(s) failed: the objective returned None, not a float",
+    ]
 
 
 def _postgres_tools() -> tuple[str, str] | None:

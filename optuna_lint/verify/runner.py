@@ -26,7 +26,6 @@ from optuna_lint.verify.worker import (
     ERROR_ATTRIBUTE,
     INDEX_ATTRIBUTE,
     PASSES_ATTRIBUTE,
-    SURPLUS_ATTRIBUTE,
     WORKER_ATTRIBUTE,
 )
 
@@ -186,9 +185,14 @@ class Runner:
         # other variant's trial of the same parameters.
         storage = optuna.storages.get_storage(self.storage)
         study_id = storage.get_study_id_from_name(study_name)
+        # Each worker runs the trials given to it here, by number, in the draw's order: the
+        # workers never take trials from Optuna's shared queue, which races on SQLite.
+        workers = min(self.options.workers, len(params))
+        assigned: list[list[int]] = [[] for _ in range(workers)]
         for index, trial in enumerate(study.get_trials(deepcopy=False)):
             trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
             storage.set_trial_system_attr(trial_id, INDEX_ATTRIBUTE, index)
+            assigned[index % workers].append(trial.number)
         spec = {
             "mode": "run",
             "storage": self.storage,
@@ -198,7 +202,7 @@ class Runner:
             "pruner_preset": self.options.pruner_preset,
         }
         started = time.perf_counter()
-        outcomes = self._workers(plan, module_path, folder, spec, study, progress)
+        outcomes = self._workers(plan, module_path, folder, spec, assigned, study, progress)
         result = VariantResult(wall_time=time.perf_counter() - started, study_name=study_name)
         result.device = next((o.get("device") for o in outcomes if o.get("device")), None)
         result.timed_out = any(o.get("timed_out") for o in outcomes)
@@ -213,14 +217,19 @@ class Runner:
         module_path: Path,
         folder: Path,
         spec: dict[str, Any],
+        assigned: list[list[int]],
         study: Any,
         progress: Any,
     ) -> list[dict[str, Any]]:
-        """Start the workers on one study and wait for them all, within the time limit."""
+        """Start the workers on one study, each on the trial numbers assigned to it, and wait
+        for them all, within the time limit."""
         folder.mkdir(parents=True)
         running = []
-        for worker in range(self.options.workers):
-            running.append(self._start(plan, module_path, folder / f"worker{worker}", spec, worker))
+        for worker, numbers in enumerate(assigned):
+            worker_spec = {**spec, "trial_numbers": numbers}
+            running.append(
+                self._start(plan, module_path, folder / f"worker{worker}", worker_spec, worker)
+            )
         from optuna.trial import TrialState
 
         finished_states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
@@ -328,8 +337,6 @@ def _read_back(study_name: str, storage: str) -> list[TrialResult]:
     study = optuna.load_study(study_name=study_name, storage=storage)
     trials = []
     for trial in study.get_trials(deepcopy=False):
-        if trial.system_attrs.get(SURPLUS_ATTRIBUTE):
-            continue
         trials.append(
             TrialResult(
                 index=trial.system_attrs.get(INDEX_ATTRIBUTE),
