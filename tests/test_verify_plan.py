@@ -359,6 +359,11 @@ def test_the_direction_the_study_is_written_with_wins(tmp_path: Path) -> None:
         (["{tmp}/tune.py:"], "{tmp}/tune.py:: no objective named after the ':'"),
         (["--tolerance", "-1", "{tmp}/tune.py"], "--tolerance takes a number of 0 or more"),
         (
+            ["--storage", "sqlite://", "{tmp}/tune.py"],
+            "--storage sqlite://: an in-memory SQLite database is not shared with the worker "
+            "processes; name a file",
+        ),
+        (
             ["--output-file", "{tmp}/missing/report.json", "{tmp}/tune.py"],
             "{tmp}/missing/report.json: its folder does not exist",
         ),
@@ -379,3 +384,22 @@ def test_targets_and_options_that_name_nothing_to_run_are_usage_errors(
     assert (
         capsys.readouterr().err == f"optuna-lint: error: {message.replace('{tmp}', str(folder))}\n"
     )
+
+
+def test_a_relative_sqlite_file_is_found_from_the_working_directory(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    from optuna_lint.verify.runner import StorageError, storage_for_workers
+
+    assert storage_for_workers("sqlite:///mine.db", tmp_path) == f"sqlite:///{tmp_path}/mine.db"
+    assert (
+        storage_for_workers("sqlite+pysqlite:///runs/mine.db?timeout=30", tmp_path)
+        == f"sqlite+pysqlite:///{tmp_path}/runs/mine.db?timeout=30"
+    )
+    for unchanged in ("sqlite:////data/mine.db", "postgresql://user:secret@host/db"):
+        assert storage_for_workers(unchanged, tmp_path) == unchanged
+    for in_memory in ("sqlite://", "sqlite:///:memory:"):
+        with pytest.raises(StorageError) as raised:
+            storage_for_workers(in_memory, tmp_path)
+        assert str(raised.value) == (
+            "an in-memory SQLite database is not shared with the worker processes; name a file"
+        )

@@ -165,6 +165,23 @@ def test_a_trial_whose_objective_returns_no_float_says_what_it_returned(
     ]
 
 
+def test_a_relative_sqlite_storage_is_the_file_in_the_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers run in a temporary directory: `mine.db` there would be another database.
+    shutil.copy(CASES / "quadratic_never_checks.py", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    status, report = _verify(
+        capsys, "quadratic_never_checks.py", "--trials", "2", "--storage", "sqlite:///mine.db"
+    )
+    (objective,) = report["objectives"]
+    assert (status, objective["reason"]) == (1, None)
+    assert report["options"]["storage"] == f"sqlite:///{tmp_path / 'mine.db'}"
+    fixed = objective["variants"]["fixed"]
+    stored = _stored_trials(f"sqlite:///{tmp_path / 'mine.db'}", fixed["study_name"])
+    assert [trial.state.name for trial in stored] == ["COMPLETE", "COMPLETE"]
+
+
 def _postgres_tools() -> tuple[str, str] | None:
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
     for folder in [*(str(c) for c in candidates), None]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from optuna_lint.verify.plan import TargetError, plan_targets
 from optuna_lint.verify.report import describe_plans, json_report, table
-from optuna_lint.verify.runner import Runner, RunOptions
+from optuna_lint.verify.runner import Runner, RunOptions, StorageError, storage_for_workers
 from optuna_lint.verify.verdict import DEFAULT_TOLERANCE, ERROR, NOT_PROVEN, judge
 from optuna_lint.verify.worker import PRESET_PRUNERS
 
@@ -65,9 +65,15 @@ def main(arguments: Sequence[str]) -> int:
         )
         return EXIT_ERROR
 
-    if options.storage is not None:
+    storage = options.storage
+    if storage is not None:
         try:
-            optuna.storages.get_storage(options.storage)
+            storage = storage_for_workers(options.storage, Path.cwd())
+        except StorageError as error:
+            print(f"optuna-lint: error: --storage {options.storage}: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            optuna.storages.get_storage(storage)
         except Exception as error:  # any driver's or SQLAlchemy's error: one line, and stop
             print(
                 f"optuna-lint: error: --storage {options.storage}: cannot open it ({error})",
@@ -91,7 +97,7 @@ def main(arguments: Sequence[str]) -> int:
         seed=options.seed,
         timeout=options.timeout,
         device=options.device,
-        storage=options.storage,
+        storage=storage,
         workers=options.workers,
         pruner_preset=options.pruner,
     )

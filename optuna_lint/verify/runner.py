@@ -311,6 +311,34 @@ class Runner:
         return process, folder / "result.json"
 
 
+class StorageError(ValueError):
+    """A storage URL the worker processes cannot share."""
+
+
+def storage_for_workers(url: str, working_directory: Path) -> str:
+    """The storage URL as the workers get it. They run in a temporary directory, so a relative
+    SQLite file is made absolute against the user's working directory; an in-memory SQLite
+    database, which no other process sees, raises `StorageError`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # opening it says what is wrong
+    if parsed.get_backend_name() != "sqlite":
+        return url
+    database = parsed.database or ":memory:"
+    if database == ":memory:" or database.startswith("file::memory:"):
+        raise StorageError(
+            "an in-memory SQLite database is not shared with the worker processes; name a file"
+        )
+    if parsed.query.get("uri") == "true" or Path(database).is_absolute():
+        return url
+    absolute = parsed.set(database=str(working_directory / database))
+    return absolute.render_as_string(hide_password=False)
+
+
 def _environment(device: str) -> dict[str, str]:
     environment = dict(os.environ)
     # The user's folders get no `__pycache__` from the modules the workers import.
