@@ -365,7 +365,16 @@ def test_the_direction_the_study_is_written_with_wins(tmp_path: Path) -> None:
         ),
         (
             ["--output-file", "{tmp}/missing/report.json", "{tmp}/tune.py"],
-            "{tmp}/missing/report.json: its folder does not exist",
+            "--output-file {tmp}/missing/report.json: its folder does not exist",
+        ),
+        (["--output-file", "{tmp}", "{tmp}/tune.py"], "--output-file {tmp}: it is a folder"),
+        (
+            ["--output-file", "{tmp}/tune.py", "{tmp}/tune.py"],
+            "--output-file {tmp}/tune.py: it is a Python module, which the report would overwrite",
+        ),
+        (
+            ["--output-file", "{tmp}/tune_fixed.py", "{tmp}/tune.py"],
+            "--output-file {tmp}/tune_fixed.py: the name of the hand-corrected variant of tune.py",
         ),
     ],
 )
@@ -403,3 +412,18 @@ def test_a_relative_sqlite_file_is_found_from_the_working_directory(tmp_path: Pa
         assert str(raised.value) == (
             "an in-memory SQLite database is not shared with the worker processes; name a file"
         )
+
+
+def test_a_report_that_would_overwrite_the_verified_module_stops_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    victim = tmp_path / "victim.py"
+    shutil.copy(CASES / "quadratic_never_checks.py", victim)
+    before = victim.read_bytes()
+    assert main(["--output-file", str(victim), str(victim)]) == 2
+    # The error alone: not even the announcement of what would run.
+    assert capsys.readouterr().err == (
+        f"optuna-lint: error: --output-file {victim}: it is a Python module, which the report "
+        "would overwrite\n"
+    )
+    assert victim.read_bytes() == before

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from optuna_lint.verify.plan import TargetError, plan_targets
+from optuna_lint.verify.plan import HAND_FIXED_SUFFIX, ObjectivePlan, TargetError, plan_targets
 from optuna_lint.verify.report import describe_plans, json_report, table
 from optuna_lint.verify.runner import Runner, RunOptions, StorageError, storage_for_workers
 from optuna_lint.verify.verdict import DEFAULT_TOLERANCE, ERROR, NOT_PROVEN, judge
@@ -57,13 +57,6 @@ def main(arguments: Sequence[str]) -> int:
     if options.tolerance < 0:
         print("optuna-lint: error: --tolerance takes a number of 0 or more", file=sys.stderr)
         return EXIT_ERROR
-    if options.output_file and not Path(options.output_file).absolute().parent.is_dir():
-        # Known before the run, not after minutes of training.
-        print(
-            f"optuna-lint: error: {options.output_file}: its folder does not exist",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
 
     storage = options.storage
     if storage is not None:
@@ -85,6 +78,13 @@ def main(arguments: Sequence[str]) -> int:
         plans = plan_targets(options.targets, options.direction, options.pruner)
     except TargetError as error:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    # Known before the run, not after minutes of training.
+    problem = options.output_file and _output_file_problem(Path(options.output_file), plans)
+    if problem:
+        print(
+            f"optuna-lint: error: --output-file {options.output_file}: {problem}", file=sys.stderr
+        )
         return EXIT_ERROR
 
     # It says what it will run before it runs anything: on stderr, so that JSON on stdout stays
@@ -143,6 +143,22 @@ def main(arguments: Sequence[str]) -> int:
     if NOT_PROVEN in outcomes:
         return EXIT_NOT_PROVEN
     return EXIT_PROVEN
+
+
+def _output_file_problem(path: Path, plans: list[ObjectivePlan]) -> str | None:
+    """Why the report cannot be written to `path`, when it cannot: the report must not replace
+    a module, the user's code or one a later run would read as a hand-corrected variant."""
+    if path.is_dir():
+        return "it is a folder"
+    if not path.absolute().parent.is_dir():
+        return "its folder does not exist"
+    if path.suffix == ".py" and path.exists():
+        return "it is a Python module, which the report would overwrite"
+    for plan in plans:
+        hand_fixed = plan.module.with_name(plan.module.stem + HAND_FIXED_SUFFIX + ".py")
+        if path.resolve() == hand_fixed.resolve():
+            return f"the name of the hand-corrected variant of {plan.module.name}"
+    return None
 
 
 def _interrupt(signum: int, frame: object) -> None:
