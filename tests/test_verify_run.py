@@ -182,6 +182,38 @@ def test_a_relative_sqlite_storage_is_the_file_in_the_working_directory(
     assert [trial.state.name for trial in stored] == ["COMPLETE", "COMPLETE"]
 
 
+def test_a_module_sees_only_its_own_path_in_sys_argv_and_its_exit_message_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    folder = tmp_path / "case"
+    folder.mkdir()
+    # Parsed on import, as scripts do: the worker's own arguments would be "unrecognized".
+    (folder / "reads_argv.py").write_text(
+        "import argparse\nimport sys\n\nARGUMENTS = argparse.ArgumentParser().parse_args()\n"
+        + source.replace(
+            "    loss = 0.0\n", "    loss = 0.0\n    trial.set_user_attr('argv', sys.argv)\n"
+        )
+    )
+    (folder / "requires_argument.py").write_text(
+        "import argparse\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--epochs', required=True)\nARGUMENTS = parser.parse_args()\n" + source
+    )
+    status, report = _verify(capsys, str(folder), "--trials", "2")
+    assert status == 2
+    reads_argv, requires_argument = report["objectives"]
+    assert reads_argv["reason"] is None
+    for variant in reads_argv["variants"].values():
+        for trial in variant["trial_results"]:
+            (argv,) = trial["user_attrs"]["argv"]
+            assert Path(argv).name == "reads_argv.py"
+    assert requires_argument["reason"] == (
+        "drawing the parameters failed: SystemExit: 2 (stderr: usage: requires_argument.py "
+        "[-h] --epochs EPOCHS / requires_argument.py: error: the following arguments are "
+        "required: --epochs)"
+    )
+
+
 def _postgres_tools() -> tuple[str, str] | None:
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
     for folder in [*(str(c) for c in candidates), None]:

@@ -30,6 +30,7 @@ from optuna_lint.verify.worker import (
 )
 
 VARIANTS = ("original", "fixed")
+STDERR_LOG = "stderr.log"  # what a worker wrote on stderr, beside its result file
 
 
 @dataclass(frozen=True)
@@ -297,16 +298,18 @@ class Runner:
         }
         spec_path = folder / "spec.json"
         spec_path.write_text(json.dumps(full_spec))
-        log = (folder / "output.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "optuna_lint.verify.worker", str(spec_path)],
-            cwd=folder,
-            env=self.environment,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        with (
+            (folder / "stdout.log").open("wb") as stdout,
+            (folder / STDERR_LOG).open("wb") as stderr,
+        ):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "optuna_lint.verify.worker", str(spec_path)],
+                cwd=folder,
+                env=self.environment,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+            )
         self._running.add(process)
         return process, folder / "result.json"
 
@@ -349,14 +352,27 @@ def _environment(device: str) -> dict[str, str]:
 
 
 def _read_result(path: Path, returncode: int | None) -> dict[str, Any]:
+    """What the worker wrote in its result file; an error it met ends with the last lines it
+    wrote on stderr (a module's `argparse` says there why it exited)."""
     try:
-        return json.loads(path.read_text())
+        outcome = json.loads(path.read_text())
     except (OSError, ValueError):
         # The objective ended the process itself (os._exit, a crash in native code).
-        log = path.with_name("output.log")
-        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
         status = f" with exit status {returncode}" if returncode is not None else ""
-        return {"error": f"the worker died{status}" + (f": {tail[0]}" if tail else "")}
+        outcome = {"error": f"the worker died{status}"}
+    stderr = _last_lines(path.with_name(STDERR_LOG))
+    if outcome.get("error") and stderr:
+        outcome["error"] += f" (stderr: {stderr})"
+    return outcome
+
+
+def _last_lines(path: Path, count: int = 3, width: int = 200) -> str:
+    """The last non-blank lines of a log, each cut to `width`, on one line."""
+    try:
+        lines = [line.strip() for line in path.read_text(errors="replace").splitlines()]
+    except OSError:
+        return ""
+    return " / ".join([line[:width] for line in lines if line][-count:])
 
 
 def _read_back(study_name: str, storage: str) -> list[TrialResult]:

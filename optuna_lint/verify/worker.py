@@ -77,6 +77,9 @@ def _device() -> str:
 def _load_objective(spec: dict[str, Any]) -> tuple[Callable[..., Any], Any]:
     path = Path(spec["module_path"])
     sys.path[:0] = [str(path.parent), *spec["search_path"]]
+    # As if run as `python module.py`: a module that parses its command line on import must
+    # not see the worker's own arguments.
+    sys.argv = [str(path)]
     module_name = path.stem
     module_spec = importlib.util.spec_from_file_location(module_name, path)
     if module_spec is None or module_spec.loader is None:
