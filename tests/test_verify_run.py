@@ -214,6 +214,52 @@ def test_a_module_sees_only_its_own_path_in_sys_argv_and_its_exit_message_is_sho
     )
 
 
+def test_a_variant_runs_in_a_copy_of_its_project_from_the_users_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    (project / "mylib").mkdir(parents=True)
+    (project / "scripts").mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (project / "mylib" / "__init__.py").write_text("SCALE = 2.0\n")
+    (project / "scripts" / "data.txt").write_text("3.0\n")
+    # The package by a sys.path trick, a data file beside the module and one relative to the
+    # working directory, and a file written there.
+    prelude = (
+        "import sys\nfrom pathlib import Path\n\n"
+        "sys.path.insert(0, str(Path(__file__).resolve().parent.parent))\n"
+        "from mylib import SCALE  # noqa: E402\n\n"
+        "BESIDE = float((Path(__file__).parent / 'data.txt').read_text())\n"
+        "RELATIVE = float(Path('scripts/data.txt').read_text())\n"
+        "Path('written.txt').write_text('by the objective')\n"
+    )
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    (project / "scripts" / "tune.py").write_text(prelude + source)
+    (project / "scripts" / "reads_missing.py").write_text(
+        "from pathlib import Path\n\nDATA = Path('/nonexistent/data.csv').read_text()\n" + source
+    )
+    monkeypatch.chdir(project)
+
+    status, report = _verify(capsys, "scripts/tune.py", "--trials", "2")
+    (objective,) = report["objectives"]
+    assert (status, objective["reason"], objective["copied_folder"]) == (1, None, str(project))
+    assert [v["complete"] for v in objective["variants"].values()] == [2, 2]
+    assert not (project / "written.txt").exists()
+
+    assert main(["scripts/reads_missing.py", "--trials", "2", "--device", "cpu"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "scripts/reads_missing.py:objective  [error]  fixed: OPL103",
+        "  drawing the parameters failed: FileNotFoundError: [Errno 2] No such file or "
+        "directory: '/nonexistent/data.csv'",
+    ]
+    assert lines[2] == (
+        f"  hint: each variant runs in a temporary copy of {project}, less version control, "
+        "virtual environments and caches (see Verify in the README); a file or package "
+        "outside it is not there"
+    )
+
+
 def _postgres_tools() -> tuple[str, str] | None:
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
     for folder in [*(str(c) for c in candidates), None]:

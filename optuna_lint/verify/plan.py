@@ -19,6 +19,7 @@ from optuna_lint.findings import Finding
 from optuna_lint.linking import Objective, ProjectModel
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceText
+from optuna_lint.verify.project_copy import CopySource, choose_copy_source
 from optuna_lint.verify.training_loop import instrument
 
 HAND_FIXED_SUFFIX = "_fixed"
@@ -53,6 +54,7 @@ class ObjectivePlan:
     fixed: Variant | None = None
     # Why it is not run: "nothing to prove: ..." or an error.
     skipped: str | None = None
+    copy_source: CopySource | None = None  # the user's files each variant runs among
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -267,6 +269,9 @@ def _plan_module(
         study_source = _StudySource(found, in_module, study_facts, original_text, original_facts)
         plan.original = _variant(original_text, module.source, original_facts, name, study_source)
         plan.fixed = _variant(fixed_text, fixed_source, fixed_facts, name, study_source)
+        plan.copy_source = choose_copy_source(path)
+        if plan.copy_source.note is not None:
+            plan.notes.append(plan.copy_source.note)
         if pruner_preset is not None:
             plan.notes.append(f"pruner: {pruner_preset} (--pruner)")
         if plan.original.loop_row is None:

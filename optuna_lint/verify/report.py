@@ -12,6 +12,7 @@ from typing import Any
 
 from optuna_lint.discovery import display_path
 from optuna_lint.verify.plan import ObjectivePlan, Variant
+from optuna_lint.verify.project_copy import missing_file_hint
 from optuna_lint.verify.runner import VARIANTS, ObjectiveRun, RunOptions, VariantResult
 from optuna_lint.verify.verdict import (
     NOTHING_TO_PROVE,
@@ -68,8 +69,9 @@ def _objective_block(run: ObjectiveRun, verdict: Verdict) -> str:
     plan = run.plan
     codes = ", ".join(plan.codes) if plan.codes else "-"
     head = f"{shown(plan.module)}:{plan.objective}  [{verdict.outcome}]  fixed: {codes}"
+    hint = missing_file_hint(plan.copy_source, _errors(run, verdict))
     if verdict.reason is not None:
-        return f"{head}\n  {verdict.reason}"
+        return "\n  ".join([head, verdict.reason, *([hint] if hint else [])])
     header = ("variant", "trials", "complete", "pruned", "fail", "epochs", "time", "best")
     rows = [header]
     for label in VARIANTS:
@@ -101,7 +103,18 @@ def _objective_block(run: ObjectiveRun, verdict: Verdict) -> str:
     for claim in verdict.claims:
         mark = "ok " if claim.proven else "NO "
         lines.append(f"  {mark} {claim.what}: {claim.detail}")
+    if hint:
+        lines.append(f"  {hint}")
     return "\n".join(lines)
+
+
+def _errors(run: ObjectiveRun, verdict: Verdict) -> list[str]:
+    """Every error text of the run: the verdict's reason, the variants' and the trials'."""
+    errors = [verdict.reason or "", run.error or ""]
+    for variant in run.variants.values():
+        errors.append(variant.error or "")
+        errors.extend(trial.error or "" for trial in variant.trials)
+    return errors
 
 
 def epochs_saved(run: ObjectiveRun) -> int | None:
@@ -152,6 +165,10 @@ def _objective_json(run: ObjectiveRun, verdict: Verdict) -> dict[str, Any]:
         "codes_fixed": list(plan.codes),
         "codes_remaining": list(plan.remaining),
         "fixed_by": str(plan.hand_fixed) if plan.hand_fixed else "fix",
+        # The folder each variant ran in a copy of (None: the module was copied alone).
+        "copied_folder": str(plan.copy_source.root)
+        if plan.copy_source and plan.copy_source.root
+        else None,
         "direction": plan.direction,
         "pruner": _pruner_text(plan.original) if plan.original else None,
         "training_loop_line": plan.original.loop_row if plan.original else None,

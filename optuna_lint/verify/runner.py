@@ -21,6 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.verify.plan import ObjectivePlan, Variant
+from optuna_lint.verify.project_copy import (
+    copy_source,
+    module_in_copy,
+    working_directory_in_copy,
+)
 from optuna_lint.verify.worker import (
     ATTRIBUTES_ATTRIBUTE,
     ERROR_ATTRIBUTE,
@@ -95,6 +100,14 @@ class VariantResult:
         return min(values) if direction == "minimize" else max(values)
 
 
+@dataclass(frozen=True)
+class VariantCopy:
+    """A variant's copy of the user's files: the module in it, and the working directory."""
+
+    module: Path
+    working_directory: Path
+
+
 @dataclass
 class ObjectiveRun:
     plan: ObjectivePlan
@@ -127,17 +140,24 @@ class Runner:
             return result
         folder = self.workspace / f"{index:02d}-{plan.module.stem}-{plan.objective}"
         paths = {}
-        for label in VARIANTS:
-            variant: Variant = getattr(plan, label)
-            paths[label] = folder / label / plan.module.name
-            paths[label].parent.mkdir(parents=True)
-            paths[label].write_bytes(variant.source.encode(variant.text))
-
         try:
+            for label in VARIANTS:
+                paths[label] = self._copy(plan, getattr(plan, label), folder / label)
             self._run_both(plan, paths, folder, result, progress)
         except Exception as error:  # the storage went away, the disk filled: this objective only
             result.error = f"the run stopped: {type(error).__name__}: {error}"
         return result
+
+    def _copy(self, plan: ObjectivePlan, variant: Variant, destination: Path) -> VariantCopy:
+        """Copy the user's files the variant runs among, the variant in place of the module."""
+        assert plan.copy_source is not None
+        copy_source(plan.copy_source, destination)
+        module = module_in_copy(plan.copy_source, destination, plan.module)
+        module.write_bytes(variant.source.encode(variant.text))
+        working_directory = working_directory_in_copy(
+            plan.copy_source, destination, plan.module, Path.cwd()
+        )
+        return VariantCopy(module, working_directory)
 
     def _run_both(
         self,
@@ -168,7 +188,7 @@ class Runner:
         self,
         plan: ObjectivePlan,
         variant: Variant,
-        module_path: Path,
+        copy: VariantCopy,
         folder: Path,
         params: list[dict[str, Any]],
         progress: Any,
@@ -176,7 +196,7 @@ class Runner:
         import optuna
 
         suffix = uuid.uuid4().hex[:8]
-        study_name = f"optuna-lint-verify-{module_path.stem}-{plan.objective}-{suffix}"
+        study_name = f"optuna-lint-verify-{plan.module.stem}-{plan.objective}-{suffix}"
         study = optuna.create_study(
             study_name=study_name, storage=self.storage, direction=plan.direction
         )
@@ -203,7 +223,7 @@ class Runner:
             "pruner_preset": self.options.pruner_preset,
         }
         started = time.perf_counter()
-        outcomes = self._workers(plan, module_path, folder, spec, assigned, study, progress)
+        outcomes = self._workers(plan, copy, folder, spec, assigned, study, progress)
         result = VariantResult(wall_time=time.perf_counter() - started, study_name=study_name)
         result.device = next((o.get("device") for o in outcomes if o.get("device")), None)
         result.timed_out = any(o.get("timed_out") for o in outcomes)
@@ -215,7 +235,7 @@ class Runner:
     def _workers(
         self,
         plan: ObjectivePlan,
-        module_path: Path,
+        copy: VariantCopy,
         folder: Path,
         spec: dict[str, Any],
         assigned: list[list[int]],
@@ -228,9 +248,7 @@ class Runner:
         running = []
         for worker, numbers in enumerate(assigned):
             worker_spec = {**spec, "trial_numbers": numbers}
-            running.append(
-                self._start(plan, module_path, folder / f"worker{worker}", worker_spec, worker)
-            )
+            running.append(self._start(plan, copy, folder / f"worker{worker}", worker_spec, worker))
         from optuna.trial import TrialState
 
         finished_states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
@@ -260,10 +278,10 @@ class Runner:
         return outcomes
 
     def _worker(
-        self, plan: ObjectivePlan, module_path: Path, folder: Path, spec: dict[str, Any]
+        self, plan: ObjectivePlan, copy: VariantCopy, folder: Path, spec: dict[str, Any]
     ) -> dict[str, Any]:
         folder.mkdir(parents=True)
-        process, result_path = self._start(plan, module_path, folder, spec, 0)
+        process, result_path = self._start(plan, copy, folder, spec, 0)
         try:
             process.wait(timeout=self.options.timeout)
         except subprocess.TimeoutExpired:
@@ -277,7 +295,7 @@ class Runner:
     def _start(
         self,
         plan: ObjectivePlan,
-        module_path: Path,
+        copy: VariantCopy,
         folder: Path,
         spec: dict[str, Any],
         worker: int,
@@ -285,8 +303,9 @@ class Runner:
         folder.mkdir(parents=True, exist_ok=True)
         full_spec = {
             **spec,
-            "module_path": str(module_path),
-            # Sibling modules of the user's file are imported from where they are.
+            "module_path": str(copy.module),
+            # Sibling modules the copy lacks (the module was copied alone) are imported from
+            # where they are.
             "search_path": [str(plan.module.resolve().parent)],
             "objective": plan.objective,
             "direction": plan.direction,
@@ -304,7 +323,8 @@ class Runner:
         ):
             process = subprocess.Popen(
                 [sys.executable, "-m", "optuna_lint.verify.worker", str(spec_path)],
-                cwd=folder,
+                # Where the user runs verify, in the copy: paths relative to it resolve there.
+                cwd=copy.working_directory,
                 env=self.environment,
                 stdin=subprocess.DEVNULL,
                 stdout=stdout,
