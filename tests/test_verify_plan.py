@@ -3,6 +3,7 @@ training loop, and how it judges measured results."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import textwrap
 from pathlib import Path
@@ -210,11 +211,34 @@ def test_a_fix_that_prunes_nothing_or_fails_trials_is_not_proven() -> None:
 
 def test_a_best_value_outside_the_tolerance_is_not_proven() -> None:
     original = [_trial(0, "COMPLETE", 5), _trial(1, "PRUNED", 2)]
-    fixed = [_trial(0, "PRUNED", 2), _trial(1, "COMPLETE", 5)]
+    fixed = [dataclasses.replace(_trial(0, "COMPLETE", 5), value=2.0), _trial(1, "COMPLETE", 5)]
     verdict = judge(_run(("OPL112",), original, fixed), 0.05)
-    assert verdict.claims[0].proven  # the decision changed on both trials
+    assert verdict.claims[0].proven  # the decision changed on trial 1
     assert verdict.claims[-1].detail == "1 -> 2 (outside the tolerance of 5%)"
     assert verdict.outcome == NOT_PROVEN
+
+
+def test_the_best_value_leaves_out_original_trials_the_fix_pruned() -> None:
+    # OPL104: the original returned trial 0's partial value, the best of its study, where the
+    # fixed variant prunes it; that value is what the fix takes away.
+    original = [_trial(0, "COMPLETE", 2), _trial(1, "COMPLETE", 5), _trial(2, "COMPLETE", 5)]
+    fixed = [_trial(0, "PRUNED", 2), _trial(1, "COMPLETE", 5), _trial(2, "COMPLETE", 5)]
+    verdict = judge(_run(("OPL104",), original, fixed), 0.05)
+    assert [(c.what, c.proven, c.detail) for c in verdict.claims] == [
+        (
+            "enables pruning (OPL104)",
+            True,
+            "1 trial(s) pruned that the original did not prune (pruned: 0 -> 1)",
+        ),
+        ("no new failures", True, "0 trial(s) failed that did not fail before (failed: 0 -> 0)"),
+        (
+            "best value",
+            True,
+            "2 -> 2 (within the tolerance of 5%); left out of the original's: 1 trial(s) the "
+            "fixed variant pruned (with them: 1)",
+        ),
+    ]
+    assert verdict.outcome == PROVEN
 
 
 def test_kept_values_are_proven_when_every_pruned_trial_set_them_in_its_last_pass() -> None:

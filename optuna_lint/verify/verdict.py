@@ -7,7 +7,9 @@ the pruning decision (OPL112, either way) when any trial changes between pruned 
 that keeps data (OPL201, OPL202) when every pruned trial of the fixed variant holds the values
 of the pass it was pruned in, where some pruned trial of the original did not. Every run must
 also show no trial failing that did not fail before, and a best value within the tolerance
-of the original's (or a completed trial where the original completed none).
+of the original's (or a completed trial where the original completed none); the original's
+trials that the fixed variant pruned are left out of its best value, since the value such a
+trial kept is what the fix takes away.
 """
 
 from __future__ import annotations
@@ -191,16 +193,30 @@ def _no_new_failures(original: VariantResult, fixed: VariantResult) -> Claim:
 def _best_value(
     original: VariantResult, fixed: VariantResult, direction: str, tolerance: float
 ) -> Claim:
-    before, after = original.best_value(direction), fixed.best_value(direction)
+    # An original trial the fixed variant pruned kept a value the fix takes away (OPL104: a
+    # partial value returned where the trial should have stopped): it is not compared.
+    pruned_after_fix = {o.number for o, f in _paired(original, fixed) if f.state == "PRUNED"}
+    compared = VariantResult([t for t in original.trials if t.number not in pruned_after_fix])
+    before, after = compared.best_value(direction), fixed.best_value(direction)
+    with_them = original.best_value(direction)
+    note = ""
+    if with_them != before:
+        left_out = sum(
+            t.state == "COMPLETE" for t in original.trials if t.number in pruned_after_fix
+        )
+        note = (
+            f"; left out of the original's: {left_out} trial(s) the fixed variant pruned "
+            f"(with them: {with_them:.6g})"
+        )
     if after is None:
         return Claim("best value", False, "the fixed variant completed no trial")
     if before is None:
-        return Claim("best value", True, f"{after:.6g}; the original completed no trial")
+        return Claim("best value", True, f"{after:.6g}; the original completed no trial{note}")
     scale = max(abs(before), abs(after))
     within = abs(after - before) <= tolerance * scale or abs(after - before) < 1e-12
     return Claim(
         "best value",
         within,
         f"{before:.6g} -> {after:.6g} ({'within' if within else 'outside'} the tolerance of "
-        f"{tolerance:.0%})",
+        f"{tolerance:.0%}){note}",
     )
