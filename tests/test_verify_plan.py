@@ -241,6 +241,20 @@ def test_the_best_value_leaves_out_original_trials_the_fix_pruned() -> None:
     assert verdict.outcome == PROVEN
 
 
+def test_a_variant_that_ran_out_of_time_is_an_error() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "COMPLETE", 5)]
+    unfinished = dataclasses.replace(_trial(1, "RUNNING", 1), value=None)
+    run = _run(("OPL103",), original, [_trial(0, "PRUNED", 2), unfinished])
+    run.variants["fixed"].timed_out = True
+    run.variants["fixed"].error = "stopped after the time limit of 5 s (--timeout)"
+    verdict = judge(run, 0.05)
+    assert (verdict.outcome, verdict.reason, verdict.claims) == (
+        ERROR,
+        "the fixed variant: stopped after the time limit of 5 s (--timeout), 1 trial(s) unfinished",
+        [],
+    )
+
+
 def test_kept_values_are_proven_when_every_pruned_trial_set_them_in_its_last_pass() -> None:
     # [pass it was last set in, times set]: the original's pruned trial last set it a pass early.
     original = [_trial(0, "COMPLETE", 5, val=[5, 5]), _trial(1, "PRUNED", 3, val=[2, 2])]

@@ -260,6 +260,27 @@ def test_a_variant_runs_in_a_copy_of_its_project_from_the_users_working_director
     )
 
 
+def test_a_variant_that_runs_past_the_time_limit_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    # The draw stops at the top of the loop, before the sleep; each variant's first trial hangs.
+    (folder / "hangs.py").write_text(source.replace("time.sleep(0.05)", "time.sleep(600)"))
+    status = main([str(folder), "--trials", "2", "--timeout", "12", "--device", "cpu"])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 2
+    assert lines == [
+        f"{folder / 'hangs.py'}:objective  [error]  fixed: OPL103",
+        "  the original variant: stopped after the time limit of 12 s (--timeout), 2 trial(s) "
+        "unfinished; the fixed variant: stopped after the time limit of 12 s (--timeout), 2 "
+        "trial(s) unfinished",
+        "",
+        "1 objective(s): 1 error",
+    ]
+
+
 def _postgres_tools() -> tuple[str, str] | None:
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
     for folder in [*(str(c) for c in candidates), None]:

@@ -273,7 +273,7 @@ class Runner:
             outcome = _read_result(result_path, process.returncode)
             if killed and "wall_time" not in outcome:
                 outcome["timed_out"] = True
-                outcome["error"] = f"stopped after the time limit of {self.options.timeout:g} s"
+                outcome["error"] = self._timed_out()
             outcomes.append(outcome)
         return outcomes
 
@@ -287,10 +287,13 @@ class Runner:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            return {"error": f"stopped after the time limit of {self.options.timeout:g} s"}
+            return {"error": self._timed_out(), "timed_out": True}
         finally:
             self._running.discard(process)
         return _read_result(result_path, process.returncode)
+
+    def _timed_out(self) -> str:
+        return f"stopped after the time limit of {self.options.timeout:g} s (--timeout)"
 
     def _start(
         self,

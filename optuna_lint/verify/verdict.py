@@ -52,13 +52,14 @@ def judge(run: ObjectiveRun, tolerance: float) -> Verdict:
     if run.error is not None:
         return Verdict(ERROR, reason=run.error)
     original, fixed = run.variants["original"], run.variants["fixed"]
-    broken = [
-        f"the {label} variant: {variant.error}"
-        for label, variant in (("original", original), ("fixed", fixed))
-        if variant.error is not None and not variant.timed_out
-    ]
+    broken = []
+    for label, variant in (("original", original), ("fixed", fixed)):
+        if variant.error is not None:
+            unfinished = f", {variant.unfinished} trial(s) unfinished" if variant.timed_out else ""
+            broken.append(f"the {label} variant: {variant.error}{unfinished}")
     if broken:
-        # A worker that could not load or run the objective: there is no comparison to judge.
+        # A worker that could not load or run the objective, or ran out of time: there is no
+        # whole comparison to judge.
         return Verdict(ERROR, reason="; ".join(broken))
     claims = []
     for kinds, check in (
@@ -72,11 +73,6 @@ def judge(run: ObjectiveRun, tolerance: float) -> Verdict:
             claims.append(check(original, fixed, ", ".join(codes)))
     claims.append(_no_new_failures(original, fixed))
     claims.append(_best_value(original, fixed, plan.direction, tolerance))
-    for label, variant in (("original", original), ("fixed", fixed)):
-        if variant.timed_out:
-            # Trials left unrun: the comparison is not whole.
-            detail = f"{variant.error}; {variant.unfinished} trial(s) unfinished"
-            claims.append(Claim(f"the {label} variant finished", False, detail))
     outcome = PROVEN if all(claim.proven for claim in claims) else NOT_PROVEN
     return Verdict(outcome, claims)
 
