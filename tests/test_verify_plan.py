@@ -307,8 +307,8 @@ def test_an_objective_that_is_not_a_module_level_function_is_not_run(tmp_path: P
     assert [(plan.objective, plan.skipped) for plan in plans] == [
         (
             "Tuner.objective",
-            "error: verify cannot run `Tuner.objective`: it runs module-level functions that "
-            "take the trial alone (not methods, closures, lambdas or partials)",
+            "error: not run: verify runs module-level functions that take the trial alone; "
+            "`Tuner.objective` is a method",
         ),
         # Its finding has no fix: there is nothing to run.
         ("Tuner.run.<lambda#1>", "nothing to prove: no fix for OPL101"),
@@ -328,8 +328,36 @@ def test_an_objective_that_needs_more_arguments_is_not_run(tmp_path: Path) -> No
     )
     (plan,) = plan_targets([str(path)], None, None)
     assert plan.skipped == (
-        "error: verify cannot run `objective`: it needs arguments besides the trial (epochs)"
+        "error: not run: verify runs module-level functions that take the trial alone; "
+        "`objective` also needs epochs (the study runs `functools.partial(objective, epochs=3)`)"
     )
+
+
+def test_an_objective_the_linker_cannot_follow_is_named_as_not_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "method_obj.py"
+    path.write_text(
+        "import optuna\n\n\n"
+        "class Tuner:\n"
+        "    def objective(self, trial):\n"
+        "        return trial.suggest_float('x', 0, 1)\n\n\n"
+        "study = optuna.create_study()\n"
+        "study.optimize(Tuner().objective, n_trials=3)\n"
+    )
+    assert main([str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[1:] == [
+        f"  {path}:Tuner().objective: not run (nothing to prove): verify runs module-level "
+        "functions that take the trial alone; `Tuner().objective` is a method"
+    ]
+    assert captured.out.splitlines() == [
+        f"{path}:Tuner().objective  [nothing to prove]  fixed: -",
+        "  not run: verify runs module-level functions that take the trial alone; "
+        "`Tuner().objective` is a method",
+        "",
+        "1 objective(s): 1 nothing to prove",
+    ]
 
 
 def test_a_hand_corrected_file_that_corrects_nothing_is_an_error(tmp_path: Path) -> None:

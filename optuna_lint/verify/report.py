@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.discovery import display_path
-from optuna_lint.verify.plan import ObjectivePlan, Variant
+from optuna_lint.verify.plan import NOT_RUN, ObjectivePlan, Variant
 from optuna_lint.verify.project_copy import missing_file_hint
 from optuna_lint.verify.runner import VARIANTS, ObjectiveRun, RunOptions, VariantResult
 from optuna_lint.verify.verdict import (
@@ -36,7 +36,13 @@ def describe_plans(plans: list[ObjectivePlan], options: Any) -> str:
     ]
     for plan in plans:
         if plan.skipped is not None:
-            lines.append(f"  {shown(plan.module)}:{plan.objective}: not run ({plan.skipped})")
+            outcome, _, reason = plan.skipped.partition(": ")
+            if reason.startswith(NOT_RUN):
+                # Said once: "not run (error): verify runs ...".
+                why = reason.removeprefix(NOT_RUN)
+                lines.append(f"  {shown(plan.module)}:{plan.objective}: not run ({outcome}): {why}")
+            else:
+                lines.append(f"  {shown(plan.module)}:{plan.objective}: not run ({plan.skipped})")
             continue
         source = f"{plan.hand_fixed.name}" if plan.hand_fixed else "--fix --unsafe-fixes"
         pruner = options.pruner or _pruner_text(plan.original)
