@@ -423,7 +423,6 @@ def test_the_direction_the_study_is_written_with_wins(tmp_path: Path) -> None:
         (["{tmp}"], "{tmp}: the folder holds no Python module"),
         (["{tmp}/notes.txt"], "{tmp}/notes.txt: not a Python module (a .py file)"),
         (["{tmp}/tune.py:"], "{tmp}/tune.py:: no objective named after the ':'"),
-        (["--tolerance", "-1", "{tmp}/tune.py"], "--tolerance takes a number of 0 or more"),
         (
             ["--storage", "sqlite://", "{tmp}/tune.py"],
             "--storage sqlite://: an in-memory SQLite database is not shared with the worker "
@@ -493,3 +492,41 @@ def test_a_report_that_would_overwrite_the_verified_module_stops_before_anything
         "would overwrite\n"
     )
     assert victim.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--seed", "-1"], "argument --seed: takes a whole number from 0 to 4294967295, not -1"),
+        (
+            ["--seed", "99999999999"],
+            "argument --seed: takes a whole number from 0 to 4294967295, not 99999999999",
+        ),
+        (["--trials", "0"], "argument --trials: takes a whole number of 1 or more, not 0"),
+        (["--workers", "two"], "argument --workers: takes a whole number of 1 or more, not two"),
+        (
+            ["--timeout", "nan"],
+            "argument --timeout: takes a positive, finite number of seconds, not nan",
+        ),
+        (
+            ["--timeout", "inf"],
+            "argument --timeout: takes a positive, finite number of seconds, not inf",
+        ),
+        (
+            ["--timeout", "0"],
+            "argument --timeout: takes a positive, finite number of seconds, not 0",
+        ),
+        (
+            ["--tolerance", "nan"],
+            "argument --tolerance: takes a finite number of 0 or more, not nan",
+        ),
+        (["--tolerance", "-1"], "argument --tolerance: takes a finite number of 0 or more, not -1"),
+    ],
+)
+def test_an_option_value_out_of_range_is_a_usage_error_naming_that_option(
+    capsys: pytest.CaptureFixture, arguments: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*arguments, "tune.py"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"optuna-lint verify: error: {message}"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from optuna_lint.verify.plan import HAND_FIXED_SUFFIX, ObjectivePlan, TargetError, plan_targets
@@ -17,6 +18,7 @@ from optuna_lint.verify.worker import PRESET_PRUNERS
 
 EXIT_PROVEN, EXIT_NOT_PROVEN, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+MAX_SEED = 2**32 - 1  # NumPy's random state, which Optuna's samplers use, takes no larger seed
 
 EPILOG = """\
 verify runs the code it is given: each objective, original and fixed, in subprocesses, on
@@ -46,16 +48,6 @@ def main(arguments: Sequence[str]) -> int:
         return EXIT_ERROR
     if options.device == "cuda" and not torch.cuda.is_available():
         print("optuna-lint: error: --device cuda, but torch sees no CUDA device", file=sys.stderr)
-        return EXIT_ERROR
-    if options.trials < 1 or options.workers < 1 or options.timeout <= 0:
-        print(
-            "optuna-lint: error: --trials and --workers take a positive whole number, "
-            "--timeout a positive number of seconds",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    if options.tolerance < 0:
-        print("optuna-lint: error: --tolerance takes a number of 0 or more", file=sys.stderr)
         return EXIT_ERROR
 
     storage = options.storage
@@ -191,11 +183,18 @@ def _parser() -> argparse.ArgumentParser:
         choices=("minimize", "maximize"),
         help="the study's direction when the linter cannot read it",
     )
-    parser.add_argument("--trials", type=int, default=12, help="trials per variant (default: 12)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the parameter draw")
+    parser.add_argument(
+        "--trials", type=_whole_number(1), default=12, help="trials per variant (default: 12)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=_whole_number(0, MAX_SEED),
+        default=0,
+        help=f"seed of the parameter draw, 0 to {MAX_SEED}",
+    )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_finite_number("a positive, finite number of seconds", above=0.0),
         default=600.0,
         metavar="SECONDS",
         help="time limit of each subprocess (default: 600)",
@@ -207,17 +206,55 @@ def _parser() -> argparse.ArgumentParser:
         help="an Optuna storage URL for the studies (default: SQLite in a temporary directory)",
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="worker processes sharing each study"
+        "--workers", type=_whole_number(1), default=1, help="worker processes sharing each study"
     )
     parser.add_argument(
         "--tolerance",
-        type=float,
+        type=_finite_number("a finite number of 0 or more", at_least=0.0),
         default=DEFAULT_TOLERANCE,
         help=f"relative difference allowed between best values (default: {DEFAULT_TOLERANCE})",
     )
     parser.add_argument("--output-format", choices=("table", "json"), default="table")
     parser.add_argument("--output-file", metavar="PATH", help="write the report there")
     return parser
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's parser for a whole number from `low` (to `high`)."""
+    bounds = f"from {low} to {high}" if high is not None else f"of {low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"takes a whole number {bounds}, not {text}")
+        return value
+
+    return parse
+
+
+def _finite_number(
+    wanted: str, above: float | None = None, at_least: float | None = None
+) -> Callable[[str], float]:
+    """An option's parser for a finite number `above` or `at_least` a bound; `wanted` says
+    what it takes."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if (
+            not math.isfinite(value)
+            or (above is not None and value <= above)
+            or (at_least is not None and value < at_least)
+        ):
+            raise argparse.ArgumentTypeError(f"takes {wanted}, not {text}")
+        return value
+
+    return parse
 
 
 def _progress_factory():

@@ -163,7 +163,7 @@ def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> No
     study = optuna.load_study(
         study_name=spec["study_name"],
         storage=storage,
-        sampler=optuna.samplers.RandomSampler(seed=spec["seed"] + spec["worker_index"]),
+        sampler=optuna.samplers.RandomSampler(seed=(spec["seed"] + spec["worker_index"]) % 2**32),
         pruner=_pruner(spec, module, optuna),
     )
     study_id = storage.get_study_id_from_name(spec["study_name"])
