@@ -4,6 +4,8 @@ training loop, and how it judges measured results."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,7 +14,8 @@ import pytest
 
 from optuna_lint.verify.command import main
 from optuna_lint.verify.plan import ObjectivePlan, plan_targets
-from optuna_lint.verify.runner import ObjectiveRun, TrialResult, VariantResult
+from optuna_lint.verify.report import json_report
+from optuna_lint.verify.runner import ObjectiveRun, RunOptions, TrialResult, VariantResult
 from optuna_lint.verify.training_loop import PROBE_CALL, instrument
 from optuna_lint.verify.verdict import ERROR, NOT_PROVEN, NOTHING_TO_PROVE, PROVEN, judge
 
@@ -255,6 +258,32 @@ def test_a_variant_that_ran_out_of_time_is_an_error() -> None:
     )
 
 
+def test_a_pruner_waiting_for_more_trials_than_ran_is_named_in_the_claim() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "COMPLETE", 5)]
+    run = _run(("OPL103",), original, list(original))
+    run.variants["fixed"].startup_trials = 5
+    verdict = judge(run, 0.05)
+    assert verdict.outcome == NOT_PROVEN
+    assert verdict.claims[0].detail == (
+        "0 trial(s) pruned that the original did not prune (pruned: 0 -> 0); hint: the pruner "
+        "prunes nothing until 5 trial(s) have completed (n_startup_trials), and only 2 ran: "
+        "give --trials more than 5"
+    )
+    run.variants["fixed"].startup_trials = 1
+    assert judge(run, 0.05).claims[0].detail == (
+        "0 trial(s) pruned that the original did not prune (pruned: 0 -> 0)"
+    )
+
+
+def test_json_writes_a_number_that_is_not_finite_as_null() -> None:
+    infinite = dataclasses.replace(_trial(0, "COMPLETE", 5), value=math.inf)
+    run = _run(("OPL103",), [infinite], [infinite])
+    options = RunOptions(12, 0, 600.0, "cpu", None, 1, None)
+    document = json.loads(json_report([run], [judge(run, 0.05)], options, 0.05))
+    fixed = document["objectives"][0]["variants"]["fixed"]
+    assert (fixed["best_value"], fixed["trial_results"][0]["value"]) == (None, None)
+
+
 def test_kept_values_are_proven_when_every_pruned_trial_set_them_in_its_last_pass() -> None:
     # [pass it was last set in, times set]: the original's pruned trial last set it a pass early.
     original = [_trial(0, "COMPLETE", 5, val=[5, 5]), _trial(1, "PRUNED", 3, val=[2, 2])]
@@ -347,6 +376,9 @@ def test_an_objective_the_linker_cannot_follow_is_named_as_not_run(
     )
     assert main([str(path)]) == 0
     captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == (
+        "optuna-lint verify: nothing will run; no objective has a change to prove:"
+    )
     assert captured.err.splitlines()[1:] == [
         f"  {path}:Tuner().objective: not run (nothing to prove): verify runs module-level "
         "functions that take the trial alone; `Tuner().objective` is a method"

@@ -177,6 +177,12 @@ def test_a_relative_sqlite_storage_is_the_file_in_the_working_directory(
     (objective,) = report["objectives"]
     assert (status, objective["reason"]) == (1, None)
     assert report["options"]["storage"] == f"sqlite:///{tmp_path / 'mine.db'}"
+    # MedianPruner(n_startup_trials=2) prunes nothing in two trials, and the claim says why.
+    assert objective["claims"][0]["detail"] == (
+        "0 trial(s) pruned that the original did not prune (pruned: 0 -> 0); hint: the pruner "
+        "prunes nothing until 2 trial(s) have completed (n_startup_trials), and only 2 ran: "
+        "give --trials more than 2"
+    )
     fixed = objective["variants"]["fixed"]
     stored = _stored_trials(f"sqlite:///{tmp_path / 'mine.db'}", fixed["study_name"])
     assert [trial.state.name for trial in stored] == ["COMPLETE", "COMPLETE"]

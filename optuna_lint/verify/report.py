@@ -28,12 +28,15 @@ STATES = ("COMPLETE", "PRUNED", "FAIL")
 def describe_plans(plans: list[ObjectivePlan], options: Any) -> str:
     """The announcement made before anything runs: which code runs, and how."""
     to_run = [plan for plan in plans if plan.skipped is None]
-    lines = [
-        f"optuna-lint verify: running {len(to_run)} objective(s), original and fixed, in "
-        f"subprocesses on copies in a temporary directory ({options.trials} trials each, "
-        f"{options.workers} worker(s), device {options.device}); this executes their code, "
-        "and your files are not written:"
-    ]
+    if to_run:
+        lines = [
+            f"optuna-lint verify: running {len(to_run)} objective(s), original and fixed, in "
+            f"subprocesses on copies in a temporary directory ({options.trials} trials each, "
+            f"{options.workers} worker(s), device {options.device}); this executes their code, "
+            "and your files are not written:"
+        ]
+    else:
+        lines = ["optuna-lint verify: nothing will run; no objective has a change to prove:"]
     for plan in plans:
         if plan.skipped is not None:
             outcome, _, reason = plan.skipped.partition(": ")
@@ -211,16 +214,17 @@ def _variant_json(variant: VariantResult, direction: str, per_pass: set[str]) ->
         "trials": len(variant.trials),
         **{state.lower(): variant.count(state) for state in STATES},
         "epochs": variant.passes,
+        "pruner_startup_trials": variant.startup_trials,
         "best_value": _jsonable(variant.best_value(direction)),
         "trial_results": trials,
     }
 
 
 def _jsonable(value: Any) -> Any:
-    """Plain JSON: a value that is not a finite number (an objective may return `inf`) is
-    written as its text, and so is a user attribute JSON cannot hold."""
+    """Plain JSON: a number that is not finite (an objective may return `inf`), which JSON
+    cannot hold, is written as null; a user attribute JSON cannot hold as its `repr`."""
     if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
+        return None
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -74,6 +74,7 @@ class VariantResult:
     error: str | None = None
     timed_out: bool = False
     study_name: str = ""
+    startup_trials: int | None = None  # the pruner's n_startup_trials, when it has one
 
     def count(self, state: str) -> int:
         return sum(trial.state == state for trial in self.trials)
@@ -227,6 +228,9 @@ class Runner:
         result = VariantResult(wall_time=time.perf_counter() - started, study_name=study_name)
         result.device = next((o.get("device") for o in outcomes if o.get("device")), None)
         result.timed_out = any(o.get("timed_out") for o in outcomes)
+        result.startup_trials = next(
+            (o["startup_trials"] for o in outcomes if o.get("startup_trials") is not None), None
+        )
         errors = [o["error"] for o in outcomes if o.get("error")]
         result.error = errors[0] if errors else None
         result.trials = _read_back(study_name, self.storage)

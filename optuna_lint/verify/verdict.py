@@ -88,7 +88,20 @@ def _enables(original: VariantResult, fixed: VariantResult, codes: str) -> Claim
         f"enables pruning ({codes})",
         bool(newly),
         f"{len(newly)} trial(s) pruned that the original did not prune "
-        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})",
+        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})"
+        + (_startup_hint(fixed) if not newly else ""),
+    )
+
+
+def _startup_hint(variant: VariantResult) -> str:
+    """Why a pruner cannot have pruned: it waits for more completed trials than were run."""
+    startup = variant.startup_trials
+    if startup is None or startup < len(variant.trials):
+        return ""
+    return (
+        f"; hint: the pruner prunes nothing until {startup} trial(s) have completed "
+        f"(n_startup_trials), and only {len(variant.trials)} ran: give --trials more than "
+        f"{startup}"
     )
 
 
@@ -109,7 +122,8 @@ def _changes(original: VariantResult, fixed: VariantResult, codes: str) -> Claim
         f"changes the pruning decision ({codes})",
         bool(changed),
         f"{len(changed)} trial(s) pruned in one variant only "
-        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})",
+        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})"
+        + (_startup_hint(fixed) if not changed else ""),
     )
 
 
@@ -122,6 +136,8 @@ def _keeps(original: VariantResult, fixed: VariantResult, codes: str) -> Claim:
         f"{fixed_kept} of {fixed_pruned} pruned trial(s) hold the values of the pass they were "
         f"pruned in (original: {original_kept} of {original_pruned})"
     )
+    if not fixed_pruned:
+        detail += _startup_hint(fixed)
     if any(not key.startswith(STUDY_ATTRIBUTE_PREFIX) for key in per_pass):
         differing = _stored_values_differ(original, fixed, per_pass)
         detail += (

@@ -55,7 +55,7 @@ def main(spec_path: str) -> int:
         if spec["mode"] == "draw":
             result["params"] = _draw(spec, objective)
         else:
-            _run(spec, objective, module)
+            result["startup_trials"] = _run(spec, objective, module)
     except BaseException as error:  # reported to the parent, whatever it is
         result["error"] = "".join(traceback.format_exception_only(type(error), error)).strip()
         result["traceback"] = traceback.format_exc()
@@ -154,7 +154,9 @@ def _draw(spec: dict[str, Any], objective: Callable[..., Any]) -> list[dict[str,
     return drawn
 
 
-def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> None:
+def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> int | None:
+    """Run the trials given to this worker; the pruner's `n_startup_trials`, when it has one
+    (the report hints at it when it is as many as the trials)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -178,6 +180,9 @@ def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> No
         trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, number)
         storage.set_trial_state_values(trial_id, optuna.trial.TrialState.RUNNING)
         _run_trial(spec, objective, optuna.Trial(study, trial_id), optuna)
+    # Private in Optuna, read for the hint only: MedianPruner and PercentilePruner have it.
+    startup_trials = getattr(study.pruner, "_n_startup_trials", None)
+    return startup_trials if isinstance(startup_trials, int) else None
 
 
 def _run_trial(
