@@ -3,6 +3,9 @@ training loop, and how it judges measured results."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import math
 import shutil
 import textwrap
 from pathlib import Path
@@ -11,7 +14,8 @@ import pytest
 
 from optuna_lint.verify.command import main
 from optuna_lint.verify.plan import ObjectivePlan, plan_targets
-from optuna_lint.verify.runner import ObjectiveRun, TrialResult, VariantResult
+from optuna_lint.verify.report import json_report
+from optuna_lint.verify.runner import ObjectiveRun, RunOptions, TrialResult, VariantResult
 from optuna_lint.verify.training_loop import PROBE_CALL, instrument
 from optuna_lint.verify.verdict import ERROR, NOT_PROVEN, NOTHING_TO_PROVE, PROVEN, judge
 
@@ -210,11 +214,74 @@ def test_a_fix_that_prunes_nothing_or_fails_trials_is_not_proven() -> None:
 
 def test_a_best_value_outside_the_tolerance_is_not_proven() -> None:
     original = [_trial(0, "COMPLETE", 5), _trial(1, "PRUNED", 2)]
-    fixed = [_trial(0, "PRUNED", 2), _trial(1, "COMPLETE", 5)]
+    fixed = [dataclasses.replace(_trial(0, "COMPLETE", 5), value=2.0), _trial(1, "COMPLETE", 5)]
     verdict = judge(_run(("OPL112",), original, fixed), 0.05)
-    assert verdict.claims[0].proven  # the decision changed on both trials
+    assert verdict.claims[0].proven  # the decision changed on trial 1
     assert verdict.claims[-1].detail == "1 -> 2 (outside the tolerance of 5%)"
     assert verdict.outcome == NOT_PROVEN
+
+
+def test_the_best_value_leaves_out_original_trials_the_fix_pruned() -> None:
+    # OPL104: the original returned trial 0's partial value, the best of its study, where the
+    # fixed variant prunes it; that value is what the fix takes away.
+    original = [_trial(0, "COMPLETE", 2), _trial(1, "COMPLETE", 5), _trial(2, "COMPLETE", 5)]
+    fixed = [_trial(0, "PRUNED", 2), _trial(1, "COMPLETE", 5), _trial(2, "COMPLETE", 5)]
+    verdict = judge(_run(("OPL104",), original, fixed), 0.05)
+    assert [(c.what, c.proven, c.detail) for c in verdict.claims] == [
+        (
+            "enables pruning (OPL104)",
+            True,
+            "1 trial(s) pruned that the original did not prune (pruned: 0 -> 1)",
+        ),
+        ("no new failures", True, "0 trial(s) failed that did not fail before (failed: 0 -> 0)"),
+        (
+            "best value",
+            True,
+            "2 -> 2 (within the tolerance of 5%); left out of the original's: 1 trial(s) the "
+            "fixed variant pruned (with them: 1)",
+        ),
+    ]
+    assert verdict.outcome == PROVEN
+
+
+def test_a_variant_that_ran_out_of_time_is_an_error() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "COMPLETE", 5)]
+    unfinished = dataclasses.replace(_trial(1, "RUNNING", 1), value=None)
+    run = _run(("OPL103",), original, [_trial(0, "PRUNED", 2), unfinished])
+    run.variants["fixed"].timed_out = True
+    run.variants["fixed"].error = "stopped after the time limit of 5 s (--timeout)"
+    verdict = judge(run, 0.05)
+    assert (verdict.outcome, verdict.reason, verdict.claims) == (
+        ERROR,
+        "the fixed variant: stopped after the time limit of 5 s (--timeout), 1 trial(s) unfinished",
+        [],
+    )
+
+
+def test_a_pruner_waiting_for_more_trials_than_ran_is_named_in_the_claim() -> None:
+    original = [_trial(0, "COMPLETE", 5), _trial(1, "COMPLETE", 5)]
+    run = _run(("OPL103",), original, list(original))
+    run.variants["fixed"].startup_trials = 5
+    verdict = judge(run, 0.05)
+    assert verdict.outcome == NOT_PROVEN
+    assert verdict.claims[0].detail == (
+        "0 trial(s) pruned that the original did not prune (pruned: 0 -> 0); hint: the pruner "
+        "prunes nothing until 5 trial(s) have completed (n_startup_trials), and only 2 ran: "
+        "give --trials more than 5"
+    )
+    run.variants["fixed"].startup_trials = 1
+    assert judge(run, 0.05).claims[0].detail == (
+        "0 trial(s) pruned that the original did not prune (pruned: 0 -> 0)"
+    )
+
+
+def test_json_writes_a_number_that_is_not_finite_as_null() -> None:
+    infinite = dataclasses.replace(_trial(0, "COMPLETE", 5), value=math.inf)
+    run = _run(("OPL103",), [infinite], [infinite])
+    options = RunOptions(12, 0, 600.0, "cpu", None, 1, None)
+    document = json.loads(json_report([run], [judge(run, 0.05)], options, 0.05))
+    fixed = document["objectives"][0]["variants"]["fixed"]
+    assert (fixed["best_value"], fixed["trial_results"][0]["value"]) == (None, None)
 
 
 def test_kept_values_are_proven_when_every_pruned_trial_set_them_in_its_last_pass() -> None:
@@ -269,8 +336,8 @@ def test_an_objective_that_is_not_a_module_level_function_is_not_run(tmp_path: P
     assert [(plan.objective, plan.skipped) for plan in plans] == [
         (
             "Tuner.objective",
-            "error: verify cannot run `Tuner.objective`: it runs module-level functions that "
-            "take the trial alone (not methods, closures, lambdas or partials)",
+            "error: not run: verify runs module-level functions that take the trial alone; "
+            "`Tuner.objective` is a method",
         ),
         # Its finding has no fix: there is nothing to run.
         ("Tuner.run.<lambda#1>", "nothing to prove: no fix for OPL101"),
@@ -290,8 +357,39 @@ def test_an_objective_that_needs_more_arguments_is_not_run(tmp_path: Path) -> No
     )
     (plan,) = plan_targets([str(path)], None, None)
     assert plan.skipped == (
-        "error: verify cannot run `objective`: it needs arguments besides the trial (epochs)"
+        "error: not run: verify runs module-level functions that take the trial alone; "
+        "`objective` also needs epochs (the study runs `functools.partial(objective, epochs=3)`)"
     )
+
+
+def test_an_objective_the_linker_cannot_follow_is_named_as_not_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "method_obj.py"
+    path.write_text(
+        "import optuna\n\n\n"
+        "class Tuner:\n"
+        "    def objective(self, trial):\n"
+        "        return trial.suggest_float('x', 0, 1)\n\n\n"
+        "study = optuna.create_study()\n"
+        "study.optimize(Tuner().objective, n_trials=3)\n"
+    )
+    assert main([str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == (
+        "optuna-lint verify: nothing will run; no objective has a change to prove:"
+    )
+    assert captured.err.splitlines()[1:] == [
+        f"  {path}:Tuner().objective: not run (nothing to prove): verify runs module-level "
+        "functions that take the trial alone; `Tuner().objective` is a method"
+    ]
+    assert captured.out.splitlines() == [
+        f"{path}:Tuner().objective  [nothing to prove]  fixed: -",
+        "  not run: verify runs module-level functions that take the trial alone; "
+        "`Tuner().objective` is a method",
+        "",
+        "1 objective(s): 1 nothing to prove",
+    ]
 
 
 def test_a_hand_corrected_file_that_corrects_nothing_is_an_error(tmp_path: Path) -> None:
@@ -357,10 +455,23 @@ def test_the_direction_the_study_is_written_with_wins(tmp_path: Path) -> None:
         (["{tmp}"], "{tmp}: the folder holds no Python module"),
         (["{tmp}/notes.txt"], "{tmp}/notes.txt: not a Python module (a .py file)"),
         (["{tmp}/tune.py:"], "{tmp}/tune.py:: no objective named after the ':'"),
-        (["--tolerance", "-1", "{tmp}/tune.py"], "--tolerance takes a number of 0 or more"),
+        (
+            ["--storage", "sqlite://", "{tmp}/tune.py"],
+            "--storage sqlite://: an in-memory SQLite database is not shared with the worker "
+            "processes; name a file",
+        ),
         (
             ["--output-file", "{tmp}/missing/report.json", "{tmp}/tune.py"],
-            "{tmp}/missing/report.json: its folder does not exist",
+            "--output-file {tmp}/missing/report.json: its folder does not exist",
+        ),
+        (["--output-file", "{tmp}", "{tmp}/tune.py"], "--output-file {tmp}: it is a folder"),
+        (
+            ["--output-file", "{tmp}/tune.py", "{tmp}/tune.py"],
+            "--output-file {tmp}/tune.py: it is a Python module, which the report would overwrite",
+        ),
+        (
+            ["--output-file", "{tmp}/tune_fixed.py", "{tmp}/tune.py"],
+            "--output-file {tmp}/tune_fixed.py: the name of the hand-corrected variant of tune.py",
         ),
     ],
 )
@@ -379,3 +490,75 @@ def test_targets_and_options_that_name_nothing_to_run_are_usage_errors(
     assert (
         capsys.readouterr().err == f"optuna-lint: error: {message.replace('{tmp}', str(folder))}\n"
     )
+
+
+def test_a_relative_sqlite_file_is_found_from_the_working_directory(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    from optuna_lint.verify.runner import StorageError, storage_for_workers
+
+    assert storage_for_workers("sqlite:///mine.db", tmp_path) == f"sqlite:///{tmp_path}/mine.db"
+    assert (
+        storage_for_workers("sqlite+pysqlite:///runs/mine.db?timeout=30", tmp_path)
+        == f"sqlite+pysqlite:///{tmp_path}/runs/mine.db?timeout=30"
+    )
+    for unchanged in ("sqlite:////data/mine.db", "postgresql://user:secret@host/db"):
+        assert storage_for_workers(unchanged, tmp_path) == unchanged
+    for in_memory in ("sqlite://", "sqlite:///:memory:"):
+        with pytest.raises(StorageError) as raised:
+            storage_for_workers(in_memory, tmp_path)
+        assert str(raised.value) == (
+            "an in-memory SQLite database is not shared with the worker processes; name a file"
+        )
+
+
+def test_a_report_that_would_overwrite_the_verified_module_stops_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    victim = tmp_path / "victim.py"
+    shutil.copy(CASES / "quadratic_never_checks.py", victim)
+    before = victim.read_bytes()
+    assert main(["--output-file", str(victim), str(victim)]) == 2
+    # The error alone: not even the announcement of what would run.
+    assert capsys.readouterr().err == (
+        f"optuna-lint: error: --output-file {victim}: it is a Python module, which the report "
+        "would overwrite\n"
+    )
+    assert victim.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--seed", "-1"], "argument --seed: takes a whole number from 0 to 4294967295, not -1"),
+        (
+            ["--seed", "99999999999"],
+            "argument --seed: takes a whole number from 0 to 4294967295, not 99999999999",
+        ),
+        (["--trials", "0"], "argument --trials: takes a whole number of 1 or more, not 0"),
+        (["--workers", "two"], "argument --workers: takes a whole number of 1 or more, not two"),
+        (
+            ["--timeout", "nan"],
+            "argument --timeout: takes a positive, finite number of seconds, not nan",
+        ),
+        (
+            ["--timeout", "inf"],
+            "argument --timeout: takes a positive, finite number of seconds, not inf",
+        ),
+        (
+            ["--timeout", "0"],
+            "argument --timeout: takes a positive, finite number of seconds, not 0",
+        ),
+        (
+            ["--tolerance", "nan"],
+            "argument --tolerance: takes a finite number of 0 or more, not nan",
+        ),
+        (["--tolerance", "-1"], "argument --tolerance: takes a finite number of 0 or more, not -1"),
+    ],
+)
+def test_an_option_value_out_of_range_is_a_usage_error_naming_that_option(
+    capsys: pytest.CaptureFixture, arguments: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*arguments, "tune.py"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"optuna-lint verify: error: {message}"

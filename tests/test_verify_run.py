@@ -122,10 +122,169 @@ def test_two_workers_share_one_sqlite_study(tmp_path: Path, capsys: pytest.Captu
         indexes = sorted(trial["index"] for trial in variant["trial_results"])
         assert indexes == list(range(10))  # every drawn parameter set ran exactly once
         assert {trial["worker"] for trial in variant["trial_results"]} == {0, 1}
-        # The study in the shared storage holds those trials (and any surplus ones marked so).
-        stored = _stored_trials(storage, variant["study_name"])
-        counted = [t for t in stored if not t.system_attrs.get("optuna_lint:surplus")]
-        assert len(counted) == 10
+        # The study in the shared storage holds those trials and no other.
+        assert len(_stored_trials(storage, variant["study_name"])) == 10
+
+
+def test_two_workers_on_the_default_sqlite_storage_run_each_trial_once_every_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    # Workers that took trials from Optuna's shared queue on SQLite sometimes ran one trial
+    # twice and failed with "Cannot tell a COMPLETE trial"; each now runs the trials it is given.
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copy(CASES / "quadratic_never_checks.py", folder)
+    for _ in range(3):
+        status, report = _verify(capsys, str(folder), "--trials", "4", "--workers", "2")
+        (objective,) = report["objectives"]
+        assert (status, objective["reason"]) in ((0, None), (1, None))
+        for variant in objective["variants"].values():
+            assert variant["error"] is None and variant["fail"] == 0
+            ran = sorted((trial["index"], trial["worker"]) for trial in variant["trial_results"])
+            assert ran == [(0, 0), (1, 1), (2, 0), (3, 1)]
+
+
+def test_a_trial_whose_objective_returns_no_float_says_what_it_returned(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    (folder / "returns_none.py").write_text(
+        source.replace("    return loss\n", "    return None if trial.number % 2 else 'done'\n")
+    )
+    status = main([str(folder), "--trials", "3", "--device", "cpu"])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 1
+    failures = [line for line in lines if "trial(s) failed:" in line]
+    assert failures == [
+        "  original: 2 trial(s) failed: the objective returned 'done', not a float",
+        "  original: 1 trial(s) failed: the objective returned None, not a float",
+        "  fixed: 2 trial(s) failed: the objective returned 'done', not a float",
+        "  fixed: 1 trial(s) failed: the objective returned None, not a float",
+    ]
+
+
+def test_a_relative_sqlite_storage_is_the_file_in_the_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers run in a temporary directory: `mine.db` there would be another database.
+    shutil.copy(CASES / "quadratic_never_checks.py", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    status, report = _verify(
+        capsys, "quadratic_never_checks.py", "--trials", "2", "--storage", "sqlite:///mine.db"
+    )
+    (objective,) = report["objectives"]
+    assert (status, objective["reason"]) == (1, None)
+    assert report["options"]["storage"] == f"sqlite:///{tmp_path / 'mine.db'}"
+    # MedianPruner(n_startup_trials=2) prunes nothing in two trials, and the claim says why.
+    assert objective["claims"][0]["detail"] == (
+        "0 trial(s) pruned that the original did not prune (pruned: 0 -> 0); hint: the pruner "
+        "prunes nothing until 2 trial(s) have completed (n_startup_trials), and only 2 ran: "
+        "give --trials more than 2"
+    )
+    fixed = objective["variants"]["fixed"]
+    stored = _stored_trials(f"sqlite:///{tmp_path / 'mine.db'}", fixed["study_name"])
+    assert [trial.state.name for trial in stored] == ["COMPLETE", "COMPLETE"]
+
+
+def test_a_module_sees_only_its_own_path_in_sys_argv_and_its_exit_message_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    folder = tmp_path / "case"
+    folder.mkdir()
+    # Parsed on import, as scripts do: the worker's own arguments would be "unrecognized".
+    (folder / "reads_argv.py").write_text(
+        "import argparse\nimport sys\n\nARGUMENTS = argparse.ArgumentParser().parse_args()\n"
+        + source.replace(
+            "    loss = 0.0\n", "    loss = 0.0\n    trial.set_user_attr('argv', sys.argv)\n"
+        )
+    )
+    (folder / "requires_argument.py").write_text(
+        "import argparse\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--epochs', required=True)\nARGUMENTS = parser.parse_args()\n" + source
+    )
+    status, report = _verify(capsys, str(folder), "--trials", "2")
+    assert status == 2
+    reads_argv, requires_argument = report["objectives"]
+    assert reads_argv["reason"] is None
+    for variant in reads_argv["variants"].values():
+        for trial in variant["trial_results"]:
+            (argv,) = trial["user_attrs"]["argv"]
+            assert Path(argv).name == "reads_argv.py"
+    assert requires_argument["reason"] == (
+        "drawing the parameters failed: SystemExit: 2 (stderr: usage: requires_argument.py "
+        "[-h] --epochs EPOCHS / requires_argument.py: error: the following arguments are "
+        "required: --epochs)"
+    )
+
+
+def test_a_variant_runs_in_a_copy_of_its_project_from_the_users_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    (project / "mylib").mkdir(parents=True)
+    (project / "scripts").mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (project / "mylib" / "__init__.py").write_text("SCALE = 2.0\n")
+    (project / "scripts" / "data.txt").write_text("3.0\n")
+    # The package by a sys.path trick, a data file beside the module and one relative to the
+    # working directory, and a file written there.
+    prelude = (
+        "import sys\nfrom pathlib import Path\n\n"
+        "sys.path.insert(0, str(Path(__file__).resolve().parent.parent))\n"
+        "from mylib import SCALE  # noqa: E402\n\n"
+        "BESIDE = float((Path(__file__).parent / 'data.txt').read_text())\n"
+        "RELATIVE = float(Path('scripts/data.txt').read_text())\n"
+        "Path('written.txt').write_text('by the objective')\n"
+    )
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    (project / "scripts" / "tune.py").write_text(prelude + source)
+    (project / "scripts" / "reads_missing.py").write_text(
+        "from pathlib import Path\n\nDATA = Path('/nonexistent/data.csv').read_text()\n" + source
+    )
+    monkeypatch.chdir(project)
+
+    status, report = _verify(capsys, "scripts/tune.py", "--trials", "2")
+    (objective,) = report["objectives"]
+    assert (status, objective["reason"], objective["copied_folder"]) == (1, None, str(project))
+    assert [v["complete"] for v in objective["variants"].values()] == [2, 2]
+    assert not (project / "written.txt").exists()
+
+    assert main(["scripts/reads_missing.py", "--trials", "2", "--device", "cpu"]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        "scripts/reads_missing.py:objective  [error]  fixed: OPL103",
+        "  drawing the parameters failed: FileNotFoundError: [Errno 2] No such file or "
+        "directory: '/nonexistent/data.csv'",
+    ]
+    assert lines[2] == (
+        f"  hint: each variant runs in a temporary copy of {project}, less version control, "
+        "virtual environments and caches (see Verify in the README); a file or package "
+        "outside it is not there"
+    )
+
+
+def test_a_variant_that_runs_past_the_time_limit_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    source = (CASES / "quadratic_never_checks.py").read_text()
+    # The draw stops at the top of the loop, before the sleep; each variant's first trial hangs.
+    (folder / "hangs.py").write_text(source.replace("time.sleep(0.05)", "time.sleep(600)"))
+    status = main([str(folder), "--trials", "2", "--timeout", "12", "--device", "cpu"])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 2
+    assert lines == [
+        f"{folder / 'hangs.py'}:objective  [error]  fixed: OPL103",
+        "  the original variant: stopped after the time limit of 12 s (--timeout), 2 trial(s) "
+        "unfinished; the fixed variant: stopped after the time limit of 12 s (--timeout), 2 "
+        "trial(s) unfinished",
+        "",
+        "1 objective(s): 1 error",
+    ]
 
 
 def _postgres_tools() -> tuple[str, str] | None:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from optuna_lint.verify.plan import TargetError, plan_targets
+from optuna_lint.verify.plan import HAND_FIXED_SUFFIX, ObjectivePlan, TargetError, plan_targets
 from optuna_lint.verify.report import describe_plans, json_report, table
-from optuna_lint.verify.runner import Runner, RunOptions
+from optuna_lint.verify.runner import Runner, RunOptions, StorageError, storage_for_workers
 from optuna_lint.verify.verdict import DEFAULT_TOLERANCE, ERROR, NOT_PROVEN, judge
 from optuna_lint.verify.worker import PRESET_PRUNERS
 
 EXIT_PROVEN, EXIT_NOT_PROVEN, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+MAX_SEED = 2**32 - 1  # NumPy's random state, which Optuna's samplers use, takes no larger seed
 
 EPILOG = """\
 verify runs the code it is given: each objective, original and fixed, in subprocesses, on
@@ -47,27 +49,16 @@ def main(arguments: Sequence[str]) -> int:
     if options.device == "cuda" and not torch.cuda.is_available():
         print("optuna-lint: error: --device cuda, but torch sees no CUDA device", file=sys.stderr)
         return EXIT_ERROR
-    if options.trials < 1 or options.workers < 1 or options.timeout <= 0:
-        print(
-            "optuna-lint: error: --trials and --workers take a positive whole number, "
-            "--timeout a positive number of seconds",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    if options.tolerance < 0:
-        print("optuna-lint: error: --tolerance takes a number of 0 or more", file=sys.stderr)
-        return EXIT_ERROR
-    if options.output_file and not Path(options.output_file).absolute().parent.is_dir():
-        # Known before the run, not after minutes of training.
-        print(
-            f"optuna-lint: error: {options.output_file}: its folder does not exist",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
 
-    if options.storage is not None:
+    storage = options.storage
+    if storage is not None:
         try:
-            optuna.storages.get_storage(options.storage)
+            storage = storage_for_workers(options.storage, Path.cwd())
+        except StorageError as error:
+            print(f"optuna-lint: error: --storage {options.storage}: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            optuna.storages.get_storage(storage)
         except Exception as error:  # any driver's or SQLAlchemy's error: one line, and stop
             print(
                 f"optuna-lint: error: --storage {options.storage}: cannot open it ({error})",
@@ -80,6 +71,13 @@ def main(arguments: Sequence[str]) -> int:
     except TargetError as error:
         print(f"optuna-lint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    # Known before the run, not after minutes of training.
+    problem = options.output_file and _output_file_problem(Path(options.output_file), plans)
+    if problem:
+        print(
+            f"optuna-lint: error: --output-file {options.output_file}: {problem}", file=sys.stderr
+        )
+        return EXIT_ERROR
 
     # It says what it will run before it runs anything: on stderr, so that JSON on stdout stays
     # a document of its own.
@@ -91,7 +89,7 @@ def main(arguments: Sequence[str]) -> int:
         seed=options.seed,
         timeout=options.timeout,
         device=options.device,
-        storage=options.storage,
+        storage=storage,
         workers=options.workers,
         pruner_preset=options.pruner,
     )
@@ -139,6 +137,22 @@ def main(arguments: Sequence[str]) -> int:
     return EXIT_PROVEN
 
 
+def _output_file_problem(path: Path, plans: list[ObjectivePlan]) -> str | None:
+    """Why the report cannot be written to `path`, when it cannot: the report must not replace
+    a module, the user's code or one a later run would read as a hand-corrected variant."""
+    if path.is_dir():
+        return "it is a folder"
+    if not path.absolute().parent.is_dir():
+        return "its folder does not exist"
+    if path.suffix == ".py" and path.exists():
+        return "it is a Python module, which the report would overwrite"
+    for plan in plans:
+        hand_fixed = plan.module.with_name(plan.module.stem + HAND_FIXED_SUFFIX + ".py")
+        if path.resolve() == hand_fixed.resolve():
+            return f"the name of the hand-corrected variant of {plan.module.name}"
+    return None
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -169,11 +183,18 @@ def _parser() -> argparse.ArgumentParser:
         choices=("minimize", "maximize"),
         help="the study's direction when the linter cannot read it",
     )
-    parser.add_argument("--trials", type=int, default=12, help="trials per variant (default: 12)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the parameter draw")
+    parser.add_argument(
+        "--trials", type=_whole_number(1), default=12, help="trials per variant (default: 12)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=_whole_number(0, MAX_SEED),
+        default=0,
+        help=f"seed of the parameter draw, 0 to {MAX_SEED}",
+    )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_finite_number("a positive, finite number of seconds", above=0.0),
         default=600.0,
         metavar="SECONDS",
         help="time limit of each subprocess (default: 600)",
@@ -185,17 +206,55 @@ def _parser() -> argparse.ArgumentParser:
         help="an Optuna storage URL for the studies (default: SQLite in a temporary directory)",
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="worker processes sharing each study"
+        "--workers", type=_whole_number(1), default=1, help="worker processes sharing each study"
     )
     parser.add_argument(
         "--tolerance",
-        type=float,
+        type=_finite_number("a finite number of 0 or more", at_least=0.0),
         default=DEFAULT_TOLERANCE,
         help=f"relative difference allowed between best values (default: {DEFAULT_TOLERANCE})",
     )
     parser.add_argument("--output-format", choices=("table", "json"), default="table")
     parser.add_argument("--output-file", metavar="PATH", help="write the report there")
     return parser
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's parser for a whole number from `low` (to `high`)."""
+    bounds = f"from {low} to {high}" if high is not None else f"of {low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"takes a whole number {bounds}, not {text}")
+        return value
+
+    return parse
+
+
+def _finite_number(
+    wanted: str, above: float | None = None, at_least: float | None = None
+) -> Callable[[str], float]:
+    """An option's parser for a finite number `above` or `at_least` a bound; `wanted` says
+    what it takes."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if (
+            not math.isfinite(value)
+            or (above is not None and value <= above)
+            or (at_least is not None and value < at_least)
+        ):
+            raise argparse.ArgumentTypeError(f"takes {wanted}, not {text}")
+        return value
+
+    return parse
 
 
 def _progress_factory():

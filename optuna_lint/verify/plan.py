@@ -13,15 +13,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import libcst as cst
+
 from optuna_lint.engine import Linter
-from optuna_lint.facts import FileFacts, FunctionFacts, StudyFacts
+from optuna_lint.facts import FileFacts, FunctionFacts, ObjectiveRef, StudyFacts
 from optuna_lint.findings import Finding
 from optuna_lint.linking import Objective, ProjectModel
 from optuna_lint.settings import Settings
 from optuna_lint.source import SourceText
+from optuna_lint.verify.project_copy import CopySource, choose_copy_source
 from optuna_lint.verify.training_loop import instrument
 
 HAND_FIXED_SUFFIX = "_fixed"
+NOT_RUN = "not run: "  # begins the reason of an objective the worker cannot call
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -53,6 +57,7 @@ class ObjectivePlan:
     fixed: Variant | None = None
     # Why it is not run: "nothing to prove: ..." or an error.
     skipped: str | None = None
+    copy_source: CopySource | None = None  # the user's files each variant runs among
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -170,8 +175,9 @@ def _plan_module(
         if _IDENTIFIER.fullmatch(found.function.qualname)
     }
     unrunnable = sorted({found.function.qualname for found in module.objectives} - set(objectives))
+    unlinked = _unlinked_objectives(module.text, module.facts)
     names = [only] if only else sorted(objectives)
-    if not names and not unrunnable:
+    if not names and not unrunnable and not unlinked:
         return [ObjectivePlan(path, "?", skipped="nothing to prove: no objective a study runs")]
 
     original_text, original_facts = module.text, module.facts
@@ -218,10 +224,14 @@ def _plan_module(
             plan.skipped = (
                 _nothing_fixed(before, None)
                 if not codes
-                else f"error: verify cannot run `{name}`: it runs module-level functions "
-                "that take the trial alone (not methods, closures, lambdas or partials)"
+                else f"error: {_not_run(name, _kind_of_function(name))}"
             )
             plans.append(plan)
+        # Objectives the linker could not follow have no findings, so nothing to prove, but
+        # they are named rather than hidden behind "no objective a study runs".
+        for expression, kind in unlinked:
+            skipped = f"nothing to prove: {_not_run(expression, kind)}"
+            plans.append(ObjectivePlan(path, expression, skipped=skipped))
     for name in names:
         original_codes, left = codes_of(name)
         codes = tuple(sorted(original_codes - left))
@@ -240,9 +250,11 @@ def _plan_module(
             if not parameter.has_default and parameter.kind in ("positional", "keyword_only")
         ]
         if needed and original_codes:
-            plan.skipped = (
-                f"error: verify cannot run `{name}`: it needs arguments besides the trial "
-                f"({', '.join(needed)})"
+            given = _partial_of(module.text, original_facts, name)
+            plan.skipped = "error: " + _not_run(
+                name,
+                f"also needs {', '.join(needed)}"
+                + (f" (the study runs `{given}`)" if given else ""),
             )
             continue
         if study is not None and (study.direction_count or 1) > 1:
@@ -267,11 +279,66 @@ def _plan_module(
         study_source = _StudySource(found, in_module, study_facts, original_text, original_facts)
         plan.original = _variant(original_text, module.source, original_facts, name, study_source)
         plan.fixed = _variant(fixed_text, fixed_source, fixed_facts, name, study_source)
+        plan.copy_source = choose_copy_source(path)
+        if plan.copy_source.note is not None:
+            plan.notes.append(plan.copy_source.note)
         if pruner_preset is not None:
             plan.notes.append(f"pruner: {pruner_preset} (--pruner)")
         if plan.original.loop_row is None:
             plan.notes.append("no training loop found: passes are not counted")
     return plans
+
+
+def _not_run(name: str, why: str) -> str:
+    """Why verify does not run an objective (the worker calls a module's function by name,
+    with the trial as its only argument)."""
+    return f"{NOT_RUN}verify runs module-level functions that take the trial alone; `{name}` {why}"
+
+
+def _kind_of_function(qualname: str) -> str:
+    if "<lambda" in qualname:
+        return "is a lambda"
+    if "<locals>" in qualname:
+        return "is a nested function"
+    return "is a method"
+
+
+def _optimized_expressions(text: str, facts: FileFacts) -> list[tuple[ObjectiveRef, str]]:
+    """What each `optimize` call of the module is given as its objective, as written."""
+    found = []
+    for call in facts.optimize_calls:
+        try:
+            node = cst.parse_expression(text[call.span.start_offset : call.span.end_offset])
+        except cst.ParserSyntaxError:
+            continue
+        if isinstance(node, cst.Call) and node.args:
+            found.append((call.objective, cst.Module([]).code_for_node(node.args[0].value)))
+    return found
+
+
+def _unlinked_objectives(text: str, facts: FileFacts) -> list[tuple[str, str]]:
+    """Objectives given to `optimize` that the linker cannot follow (`Tuner().objective`),
+    as written, with what they are."""
+    unlinked = {}
+    for objective, expression in _optimized_expressions(text, facts):
+        if objective.kind != "unknown":
+            continue
+        node = cst.parse_expression(expression)
+        if isinstance(node, cst.Attribute):
+            unlinked[expression] = "is a method"
+        elif isinstance(node, cst.Call):
+            unlinked[expression] = "is made by a call"
+        else:
+            unlinked[expression] = "is not a module-level function"
+    return sorted(unlinked.items())
+
+
+def _partial_of(text: str, facts: FileFacts, name: str) -> str | None:
+    """The `functools.partial(name, ...)` a study runs, as written, when one does."""
+    for objective, expression in _optimized_expressions(text, facts):
+        if objective.kind == "partial" and objective.callee and objective.callee.name == name:
+            return expression
+    return None
 
 
 def _module_functions(facts: FileFacts) -> set[str]:

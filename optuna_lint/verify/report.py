@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.discovery import display_path
-from optuna_lint.verify.plan import ObjectivePlan, Variant
+from optuna_lint.verify.plan import NOT_RUN, ObjectivePlan, Variant
+from optuna_lint.verify.project_copy import missing_file_hint
 from optuna_lint.verify.runner import VARIANTS, ObjectiveRun, RunOptions, VariantResult
 from optuna_lint.verify.verdict import (
     NOTHING_TO_PROVE,
@@ -27,15 +28,24 @@ STATES = ("COMPLETE", "PRUNED", "FAIL")
 def describe_plans(plans: list[ObjectivePlan], options: Any) -> str:
     """The announcement made before anything runs: which code runs, and how."""
     to_run = [plan for plan in plans if plan.skipped is None]
-    lines = [
-        f"optuna-lint verify: running {len(to_run)} objective(s), original and fixed, in "
-        f"subprocesses on copies in a temporary directory ({options.trials} trials each, "
-        f"{options.workers} worker(s), device {options.device}); this executes their code, "
-        "and your files are not written:"
-    ]
+    if to_run:
+        lines = [
+            f"optuna-lint verify: running {len(to_run)} objective(s), original and fixed, in "
+            f"subprocesses on copies in a temporary directory ({options.trials} trials each, "
+            f"{options.workers} worker(s), device {options.device}); this executes their code, "
+            "and your files are not written:"
+        ]
+    else:
+        lines = ["optuna-lint verify: nothing will run; no objective has a change to prove:"]
     for plan in plans:
         if plan.skipped is not None:
-            lines.append(f"  {shown(plan.module)}:{plan.objective}: not run ({plan.skipped})")
+            outcome, _, reason = plan.skipped.partition(": ")
+            if reason.startswith(NOT_RUN):
+                # Said once: "not run (error): verify runs ...".
+                why = reason.removeprefix(NOT_RUN)
+                lines.append(f"  {shown(plan.module)}:{plan.objective}: not run ({outcome}): {why}")
+            else:
+                lines.append(f"  {shown(plan.module)}:{plan.objective}: not run ({plan.skipped})")
             continue
         source = f"{plan.hand_fixed.name}" if plan.hand_fixed else "--fix --unsafe-fixes"
         pruner = options.pruner or _pruner_text(plan.original)
@@ -68,8 +78,9 @@ def _objective_block(run: ObjectiveRun, verdict: Verdict) -> str:
     plan = run.plan
     codes = ", ".join(plan.codes) if plan.codes else "-"
     head = f"{shown(plan.module)}:{plan.objective}  [{verdict.outcome}]  fixed: {codes}"
+    hint = missing_file_hint(plan.copy_source, _errors(run, verdict))
     if verdict.reason is not None:
-        return f"{head}\n  {verdict.reason}"
+        return "\n  ".join([head, verdict.reason, *([hint] if hint else [])])
     header = ("variant", "trials", "complete", "pruned", "fail", "epochs", "time", "best")
     rows = [header]
     for label in VARIANTS:
@@ -101,7 +112,18 @@ def _objective_block(run: ObjectiveRun, verdict: Verdict) -> str:
     for claim in verdict.claims:
         mark = "ok " if claim.proven else "NO "
         lines.append(f"  {mark} {claim.what}: {claim.detail}")
+    if hint:
+        lines.append(f"  {hint}")
     return "\n".join(lines)
+
+
+def _errors(run: ObjectiveRun, verdict: Verdict) -> list[str]:
+    """Every error text of the run: the verdict's reason, the variants' and the trials'."""
+    errors = [verdict.reason or "", run.error or ""]
+    for variant in run.variants.values():
+        errors.append(variant.error or "")
+        errors.extend(trial.error or "" for trial in variant.trials)
+    return errors
 
 
 def epochs_saved(run: ObjectiveRun) -> int | None:
@@ -152,6 +174,10 @@ def _objective_json(run: ObjectiveRun, verdict: Verdict) -> dict[str, Any]:
         "codes_fixed": list(plan.codes),
         "codes_remaining": list(plan.remaining),
         "fixed_by": str(plan.hand_fixed) if plan.hand_fixed else "fix",
+        # The folder each variant ran in a copy of (None: the module was copied alone).
+        "copied_folder": str(plan.copy_source.root)
+        if plan.copy_source and plan.copy_source.root
+        else None,
         "direction": plan.direction,
         "pruner": _pruner_text(plan.original) if plan.original else None,
         "training_loop_line": plan.original.loop_row if plan.original else None,
@@ -188,16 +214,17 @@ def _variant_json(variant: VariantResult, direction: str, per_pass: set[str]) ->
         "trials": len(variant.trials),
         **{state.lower(): variant.count(state) for state in STATES},
         "epochs": variant.passes,
+        "pruner_startup_trials": variant.startup_trials,
         "best_value": _jsonable(variant.best_value(direction)),
         "trial_results": trials,
     }
 
 
 def _jsonable(value: Any) -> Any:
-    """Plain JSON: a value that is not a finite number (an objective may return `inf`) is
-    written as its text, and so is a user attribute JSON cannot hold."""
+    """Plain JSON: a number that is not finite (an objective may return `inf`), which JSON
+    cannot hold, is written as null; a user attribute JSON cannot hold as its `repr`."""
     if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
+        return None
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -21,16 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from optuna_lint.verify.plan import ObjectivePlan, Variant
+from optuna_lint.verify.project_copy import (
+    copy_source,
+    module_in_copy,
+    working_directory_in_copy,
+)
 from optuna_lint.verify.worker import (
     ATTRIBUTES_ATTRIBUTE,
     ERROR_ATTRIBUTE,
     INDEX_ATTRIBUTE,
     PASSES_ATTRIBUTE,
-    SURPLUS_ATTRIBUTE,
     WORKER_ATTRIBUTE,
 )
 
 VARIANTS = ("original", "fixed")
+STDERR_LOG = "stderr.log"  # what a worker wrote on stderr, beside its result file
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class VariantResult:
     error: str | None = None
     timed_out: bool = False
     study_name: str = ""
+    startup_trials: int | None = None  # the pruner's n_startup_trials, when it has one
 
     def count(self, state: str) -> int:
         return sum(trial.state == state for trial in self.trials)
@@ -93,6 +99,14 @@ class VariantResult:
         if not values:
             return None
         return min(values) if direction == "minimize" else max(values)
+
+
+@dataclass(frozen=True)
+class VariantCopy:
+    """A variant's copy of the user's files: the module in it, and the working directory."""
+
+    module: Path
+    working_directory: Path
 
 
 @dataclass
@@ -127,17 +141,24 @@ class Runner:
             return result
         folder = self.workspace / f"{index:02d}-{plan.module.stem}-{plan.objective}"
         paths = {}
-        for label in VARIANTS:
-            variant: Variant = getattr(plan, label)
-            paths[label] = folder / label / plan.module.name
-            paths[label].parent.mkdir(parents=True)
-            paths[label].write_bytes(variant.source.encode(variant.text))
-
         try:
+            for label in VARIANTS:
+                paths[label] = self._copy(plan, getattr(plan, label), folder / label)
             self._run_both(plan, paths, folder, result, progress)
         except Exception as error:  # the storage went away, the disk filled: this objective only
             result.error = f"the run stopped: {type(error).__name__}: {error}"
         return result
+
+    def _copy(self, plan: ObjectivePlan, variant: Variant, destination: Path) -> VariantCopy:
+        """Copy the user's files the variant runs among, the variant in place of the module."""
+        assert plan.copy_source is not None
+        copy_source(plan.copy_source, destination)
+        module = module_in_copy(plan.copy_source, destination, plan.module)
+        module.write_bytes(variant.source.encode(variant.text))
+        working_directory = working_directory_in_copy(
+            plan.copy_source, destination, plan.module, Path.cwd()
+        )
+        return VariantCopy(module, working_directory)
 
     def _run_both(
         self,
@@ -168,7 +189,7 @@ class Runner:
         self,
         plan: ObjectivePlan,
         variant: Variant,
-        module_path: Path,
+        copy: VariantCopy,
         folder: Path,
         params: list[dict[str, Any]],
         progress: Any,
@@ -176,7 +197,7 @@ class Runner:
         import optuna
 
         suffix = uuid.uuid4().hex[:8]
-        study_name = f"optuna-lint-verify-{module_path.stem}-{plan.objective}-{suffix}"
+        study_name = f"optuna-lint-verify-{plan.module.stem}-{plan.objective}-{suffix}"
         study = optuna.create_study(
             study_name=study_name, storage=self.storage, direction=plan.direction
         )
@@ -186,9 +207,14 @@ class Runner:
         # other variant's trial of the same parameters.
         storage = optuna.storages.get_storage(self.storage)
         study_id = storage.get_study_id_from_name(study_name)
+        # Each worker runs the trials given to it here, by number, in the draw's order: the
+        # workers never take trials from Optuna's shared queue, which races on SQLite.
+        workers = min(self.options.workers, len(params))
+        assigned: list[list[int]] = [[] for _ in range(workers)]
         for index, trial in enumerate(study.get_trials(deepcopy=False)):
             trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
             storage.set_trial_system_attr(trial_id, INDEX_ATTRIBUTE, index)
+            assigned[index % workers].append(trial.number)
         spec = {
             "mode": "run",
             "storage": self.storage,
@@ -198,10 +224,13 @@ class Runner:
             "pruner_preset": self.options.pruner_preset,
         }
         started = time.perf_counter()
-        outcomes = self._workers(plan, module_path, folder, spec, study, progress)
+        outcomes = self._workers(plan, copy, folder, spec, assigned, study, progress)
         result = VariantResult(wall_time=time.perf_counter() - started, study_name=study_name)
         result.device = next((o.get("device") for o in outcomes if o.get("device")), None)
         result.timed_out = any(o.get("timed_out") for o in outcomes)
+        result.startup_trials = next(
+            (o["startup_trials"] for o in outcomes if o.get("startup_trials") is not None), None
+        )
         errors = [o["error"] for o in outcomes if o.get("error")]
         result.error = errors[0] if errors else None
         result.trials = _read_back(study_name, self.storage)
@@ -210,17 +239,20 @@ class Runner:
     def _workers(
         self,
         plan: ObjectivePlan,
-        module_path: Path,
+        copy: VariantCopy,
         folder: Path,
         spec: dict[str, Any],
+        assigned: list[list[int]],
         study: Any,
         progress: Any,
     ) -> list[dict[str, Any]]:
-        """Start the workers on one study and wait for them all, within the time limit."""
+        """Start the workers on one study, each on the trial numbers assigned to it, and wait
+        for them all, within the time limit."""
         folder.mkdir(parents=True)
         running = []
-        for worker in range(self.options.workers):
-            running.append(self._start(plan, module_path, folder / f"worker{worker}", spec, worker))
+        for worker, numbers in enumerate(assigned):
+            worker_spec = {**spec, "trial_numbers": numbers}
+            running.append(self._start(plan, copy, folder / f"worker{worker}", worker_spec, worker))
         from optuna.trial import TrialState
 
         finished_states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
@@ -245,29 +277,32 @@ class Runner:
             outcome = _read_result(result_path, process.returncode)
             if killed and "wall_time" not in outcome:
                 outcome["timed_out"] = True
-                outcome["error"] = f"stopped after the time limit of {self.options.timeout:g} s"
+                outcome["error"] = self._timed_out()
             outcomes.append(outcome)
         return outcomes
 
     def _worker(
-        self, plan: ObjectivePlan, module_path: Path, folder: Path, spec: dict[str, Any]
+        self, plan: ObjectivePlan, copy: VariantCopy, folder: Path, spec: dict[str, Any]
     ) -> dict[str, Any]:
         folder.mkdir(parents=True)
-        process, result_path = self._start(plan, module_path, folder, spec, 0)
+        process, result_path = self._start(plan, copy, folder, spec, 0)
         try:
             process.wait(timeout=self.options.timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            return {"error": f"stopped after the time limit of {self.options.timeout:g} s"}
+            return {"error": self._timed_out(), "timed_out": True}
         finally:
             self._running.discard(process)
         return _read_result(result_path, process.returncode)
 
+    def _timed_out(self) -> str:
+        return f"stopped after the time limit of {self.options.timeout:g} s (--timeout)"
+
     def _start(
         self,
         plan: ObjectivePlan,
-        module_path: Path,
+        copy: VariantCopy,
         folder: Path,
         spec: dict[str, Any],
         worker: int,
@@ -275,8 +310,9 @@ class Runner:
         folder.mkdir(parents=True, exist_ok=True)
         full_spec = {
             **spec,
-            "module_path": str(module_path),
-            # Sibling modules of the user's file are imported from where they are.
+            "module_path": str(copy.module),
+            # Sibling modules the copy lacks (the module was copied alone) are imported from
+            # where they are.
             "search_path": [str(plan.module.resolve().parent)],
             "objective": plan.objective,
             "direction": plan.direction,
@@ -288,18 +324,49 @@ class Runner:
         }
         spec_path = folder / "spec.json"
         spec_path.write_text(json.dumps(full_spec))
-        log = (folder / "output.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "optuna_lint.verify.worker", str(spec_path)],
-            cwd=folder,
-            env=self.environment,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        with (
+            (folder / "stdout.log").open("wb") as stdout,
+            (folder / STDERR_LOG).open("wb") as stderr,
+        ):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "optuna_lint.verify.worker", str(spec_path)],
+                # Where the user runs verify, in the copy: paths relative to it resolve there.
+                cwd=copy.working_directory,
+                env=self.environment,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+            )
         self._running.add(process)
         return process, folder / "result.json"
+
+
+class StorageError(ValueError):
+    """A storage URL the worker processes cannot share."""
+
+
+def storage_for_workers(url: str, working_directory: Path) -> str:
+    """The storage URL as the workers get it. They run in a temporary directory, so a relative
+    SQLite file is made absolute against the user's working directory; an in-memory SQLite
+    database, which no other process sees, raises `StorageError`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # opening it says what is wrong
+    if parsed.get_backend_name() != "sqlite":
+        return url
+    database = parsed.database or ":memory:"
+    if database == ":memory:" or database.startswith("file::memory:"):
+        raise StorageError(
+            "an in-memory SQLite database is not shared with the worker processes; name a file"
+        )
+    if parsed.query.get("uri") == "true" or Path(database).is_absolute():
+        return url
+    absolute = parsed.set(database=str(working_directory / database))
+    return absolute.render_as_string(hide_password=False)
 
 
 def _environment(device: str) -> dict[str, str]:
@@ -312,14 +379,27 @@ def _environment(device: str) -> dict[str, str]:
 
 
 def _read_result(path: Path, returncode: int | None) -> dict[str, Any]:
+    """What the worker wrote in its result file; an error it met ends with the last lines it
+    wrote on stderr (a module's `argparse` says there why it exited)."""
     try:
-        return json.loads(path.read_text())
+        outcome = json.loads(path.read_text())
     except (OSError, ValueError):
         # The objective ended the process itself (os._exit, a crash in native code).
-        log = path.with_name("output.log")
-        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
         status = f" with exit status {returncode}" if returncode is not None else ""
-        return {"error": f"the worker died{status}" + (f": {tail[0]}" if tail else "")}
+        outcome = {"error": f"the worker died{status}"}
+    stderr = _last_lines(path.with_name(STDERR_LOG))
+    if outcome.get("error") and stderr:
+        outcome["error"] += f" (stderr: {stderr})"
+    return outcome
+
+
+def _last_lines(path: Path, count: int = 3, width: int = 200) -> str:
+    """The last non-blank lines of a log, each cut to `width`, on one line."""
+    try:
+        lines = [line.strip() for line in path.read_text(errors="replace").splitlines()]
+    except OSError:
+        return ""
+    return " / ".join([line[:width] for line in lines if line][-count:])
 
 
 def _read_back(study_name: str, storage: str) -> list[TrialResult]:
@@ -328,8 +408,6 @@ def _read_back(study_name: str, storage: str) -> list[TrialResult]:
     study = optuna.load_study(study_name=study_name, storage=storage)
     trials = []
     for trial in study.get_trials(deepcopy=False):
-        if trial.system_attrs.get(SURPLUS_ATTRIBUTE):
-            continue
         trials.append(
             TrialResult(
                 index=trial.system_attrs.get(INDEX_ATTRIBUTE),

@@ -7,7 +7,9 @@ the pruning decision (OPL112, either way) when any trial changes between pruned 
 that keeps data (OPL201, OPL202) when every pruned trial of the fixed variant holds the values
 of the pass it was pruned in, where some pruned trial of the original did not. Every run must
 also show no trial failing that did not fail before, and a best value within the tolerance
-of the original's (or a completed trial where the original completed none).
+of the original's (or a completed trial where the original completed none); the original's
+trials that the fixed variant pruned are left out of its best value, since the value such a
+trial kept is what the fix takes away.
 """
 
 from __future__ import annotations
@@ -50,13 +52,14 @@ def judge(run: ObjectiveRun, tolerance: float) -> Verdict:
     if run.error is not None:
         return Verdict(ERROR, reason=run.error)
     original, fixed = run.variants["original"], run.variants["fixed"]
-    broken = [
-        f"the {label} variant: {variant.error}"
-        for label, variant in (("original", original), ("fixed", fixed))
-        if variant.error is not None and not variant.timed_out
-    ]
+    broken = []
+    for label, variant in (("original", original), ("fixed", fixed)):
+        if variant.error is not None:
+            unfinished = f", {variant.unfinished} trial(s) unfinished" if variant.timed_out else ""
+            broken.append(f"the {label} variant: {variant.error}{unfinished}")
     if broken:
-        # A worker that could not load or run the objective: there is no comparison to judge.
+        # A worker that could not load or run the objective, or ran out of time: there is no
+        # whole comparison to judge.
         return Verdict(ERROR, reason="; ".join(broken))
     claims = []
     for kinds, check in (
@@ -70,11 +73,6 @@ def judge(run: ObjectiveRun, tolerance: float) -> Verdict:
             claims.append(check(original, fixed, ", ".join(codes)))
     claims.append(_no_new_failures(original, fixed))
     claims.append(_best_value(original, fixed, plan.direction, tolerance))
-    for label, variant in (("original", original), ("fixed", fixed)):
-        if variant.timed_out:
-            # Trials left unrun: the comparison is not whole.
-            detail = f"{variant.error}; {variant.unfinished} trial(s) unfinished"
-            claims.append(Claim(f"the {label} variant finished", False, detail))
     outcome = PROVEN if all(claim.proven for claim in claims) else NOT_PROVEN
     return Verdict(outcome, claims)
 
@@ -90,7 +88,20 @@ def _enables(original: VariantResult, fixed: VariantResult, codes: str) -> Claim
         f"enables pruning ({codes})",
         bool(newly),
         f"{len(newly)} trial(s) pruned that the original did not prune "
-        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})",
+        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})"
+        + (_startup_hint(fixed) if not newly else ""),
+    )
+
+
+def _startup_hint(variant: VariantResult) -> str:
+    """Why a pruner cannot have pruned: it waits for more completed trials than were run."""
+    startup = variant.startup_trials
+    if startup is None or startup < len(variant.trials):
+        return ""
+    return (
+        f"; hint: the pruner prunes nothing until {startup} trial(s) have completed "
+        f"(n_startup_trials), and only {len(variant.trials)} ran: give --trials more than "
+        f"{startup}"
     )
 
 
@@ -111,7 +122,8 @@ def _changes(original: VariantResult, fixed: VariantResult, codes: str) -> Claim
         f"changes the pruning decision ({codes})",
         bool(changed),
         f"{len(changed)} trial(s) pruned in one variant only "
-        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})",
+        f"(pruned: {original.count('PRUNED')} -> {fixed.count('PRUNED')})"
+        + (_startup_hint(fixed) if not changed else ""),
     )
 
 
@@ -124,6 +136,8 @@ def _keeps(original: VariantResult, fixed: VariantResult, codes: str) -> Claim:
         f"{fixed_kept} of {fixed_pruned} pruned trial(s) hold the values of the pass they were "
         f"pruned in (original: {original_kept} of {original_pruned})"
     )
+    if not fixed_pruned:
+        detail += _startup_hint(fixed)
     if any(not key.startswith(STUDY_ATTRIBUTE_PREFIX) for key in per_pass):
         differing = _stored_values_differ(original, fixed, per_pass)
         detail += (
@@ -191,16 +205,30 @@ def _no_new_failures(original: VariantResult, fixed: VariantResult) -> Claim:
 def _best_value(
     original: VariantResult, fixed: VariantResult, direction: str, tolerance: float
 ) -> Claim:
-    before, after = original.best_value(direction), fixed.best_value(direction)
+    # An original trial the fixed variant pruned kept a value the fix takes away (OPL104: a
+    # partial value returned where the trial should have stopped): it is not compared.
+    pruned_after_fix = {o.number for o, f in _paired(original, fixed) if f.state == "PRUNED"}
+    compared = VariantResult([t for t in original.trials if t.number not in pruned_after_fix])
+    before, after = compared.best_value(direction), fixed.best_value(direction)
+    with_them = original.best_value(direction)
+    note = ""
+    if with_them != before:
+        left_out = sum(
+            t.state == "COMPLETE" for t in original.trials if t.number in pruned_after_fix
+        )
+        note = (
+            f"; left out of the original's: {left_out} trial(s) the fixed variant pruned "
+            f"(with them: {with_them:.6g})"
+        )
     if after is None:
         return Claim("best value", False, "the fixed variant completed no trial")
     if before is None:
-        return Claim("best value", True, f"{after:.6g}; the original completed no trial")
+        return Claim("best value", True, f"{after:.6g}; the original completed no trial{note}")
     scale = max(abs(before), abs(after))
     within = abs(after - before) <= tolerance * scale or abs(after - before) < 1e-12
     return Claim(
         "best value",
         within,
         f"{before:.6g} -> {after:.6g} ({'within' if within else 'outside'} the tolerance of "
-        f"{tolerance:.0%})",
+        f"{tolerance:.0%}){note}",
     )

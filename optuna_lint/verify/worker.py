@@ -4,9 +4,10 @@ SPEC.json`.
 In "draw" mode it asks a seeded `RandomSampler` for the parameters of every trial, stopping
 each objective at the top of its training loop, and writes them out. In "run" mode it loads the
 study the parent created in the storage (the parameters already enqueued), runs the objective
-for its share of the trials, and stores with each trial, as system attributes, how many passes
-of the training loop ran and the pass in which each user attribute was last set. It always
-writes a result file saying which device torch saw and what went wrong, if anything.
+for the trials the parent gave it by number, and stores with each trial, as system attributes,
+how many passes of the training loop ran and the pass in which each user attribute was last
+set. It always writes a result file saying which device torch saw and what went wrong, if
+anything.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import math
 import random
 import sys
 import time
@@ -25,7 +27,6 @@ from typing import Any
 from optuna_lint.verify import probe
 
 INDEX_ATTRIBUTE = "optuna_lint:index"  # the trial's place in the draw, set by the parent
-SURPLUS_ATTRIBUTE = "optuna_lint:surplus"  # a trial a worker started when none was left
 WORKER_ATTRIBUTE = "optuna_lint:worker"  # which worker process ran the trial
 PASSES_ATTRIBUTE = "optuna_lint:passes"
 ERROR_ATTRIBUTE = "optuna_lint:error"  # why the objective raised, for a failed trial
@@ -44,10 +45,6 @@ PRESET_PRUNERS = {
 }
 
 
-class SurplusTrial(Exception):
-    """Raised in a trial that is not one of the enqueued parameter sets."""
-
-
 def main(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
     result: dict[str, Any] = {"device": None, "error": None}
@@ -58,7 +55,7 @@ def main(spec_path: str) -> int:
         if spec["mode"] == "draw":
             result["params"] = _draw(spec, objective)
         else:
-            _run(spec, objective, module)
+            result["startup_trials"] = _run(spec, objective, module)
     except BaseException as error:  # reported to the parent, whatever it is
         result["error"] = "".join(traceback.format_exception_only(type(error), error)).strip()
         result["traceback"] = traceback.format_exc()
@@ -80,6 +77,9 @@ def _device() -> str:
 def _load_objective(spec: dict[str, Any]) -> tuple[Callable[..., Any], Any]:
     path = Path(spec["module_path"])
     sys.path[:0] = [str(path.parent), *spec["search_path"]]
+    # As if run as `python module.py`: a module that parses its command line on import must
+    # not see the worker's own arguments.
+    sys.argv = [str(path)]
     module_name = path.stem
     module_spec = importlib.util.spec_from_file_location(module_name, path)
     if module_spec is None or module_spec.loader is None:
@@ -154,50 +154,88 @@ def _draw(spec: dict[str, Any], objective: Callable[..., Any]) -> list[dict[str,
     return drawn
 
 
-def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> None:
+def _run(spec: dict[str, Any], objective: Callable[..., Any], module: Any) -> int | None:
+    """Run the trials given to this worker; the pruner's `n_startup_trials`, when it has one
+    (the report hints at it when it is as many as the trials)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     _record_attributes(optuna)
+    storage = optuna.storages.get_storage(spec["storage"])
     study = optuna.load_study(
         study_name=spec["study_name"],
-        storage=spec["storage"],
-        sampler=optuna.samplers.RandomSampler(seed=spec["seed"] + spec["worker_index"]),
+        storage=storage,
+        sampler=optuna.samplers.RandomSampler(seed=(spec["seed"] + spec["worker_index"]) % 2**32),
         pruner=_pruner(spec, module, optuna),
     )
+    study_id = storage.get_study_id_from_name(spec["study_name"])
+    # Optuna's storage cache knows only the trials it has read, and setting a parameter of one
+    # it does not know fails; the parent created every trial before the workers started.
+    study.get_trials(deepcopy=False)
+    # The parent gave each worker its own enqueued trials, by number. Taking trials from
+    # Optuna's shared queue instead (`optimize`, `ask`) races on SQLite, which cannot lock the
+    # row it reads: two workers pop the same waiting trial, run it twice, and the second
+    # fails with "Cannot tell a COMPLETE trial" (optuna/optuna#4621).
+    for number in spec["trial_numbers"]:
+        trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, number)
+        storage.set_trial_state_values(trial_id, optuna.trial.TrialState.RUNNING)
+        _run_trial(spec, objective, optuna.Trial(study, trial_id), optuna)
+    # Private in Optuna, read for the hint only: MedianPruner and PercentilePruner have it.
+    startup_trials = getattr(study.pruner, "_n_startup_trials", None)
+    return startup_trials if isinstance(startup_trials, int) else None
 
-    def counted(trial: optuna.Trial) -> Any:
-        storage, trial_id = trial.storage, trial._trial_id
-        if INDEX_ATTRIBUTE not in storage.get_trial(trial_id).system_attrs:
-            # Another worker took the last enqueued trial first; this one is not compared.
-            storage.set_trial_system_attr(trial_id, SURPLUS_ATTRIBUTE, True)
-            raise SurplusTrial
-        storage.set_trial_system_attr(trial_id, WORKER_ATTRIBUTE, spec["worker_index"])
-        index = storage.get_trial(trial_id).system_attrs[INDEX_ATTRIBUTE]
-        _seed_everything(spec["seed"] * 100_003 + index)
-        probe.begin_trial()
-        try:
-            return objective(trial)
-        except optuna.TrialPruned:
-            raise
-        except Exception as error:
-            # Stored with the trial, so the report can say why trials failed.
-            reason = "".join(traceback.format_exception_only(type(error), error)).strip()
-            storage.set_trial_system_attr(trial_id, ERROR_ATTRIBUTE, reason[-500:])
-            raise
-        finally:
-            record = probe.end_trial()
-            if record is not None:
-                storage.set_trial_system_attr(trial_id, PASSES_ATTRIBUTE, record.passes)
-                storage.set_trial_system_attr(trial_id, ATTRIBUTES_ATTRIBUTE, record.attributes)
 
-    waiting = (optuna.trial.TrialState.WAITING,)
-    # One trial at a time while enqueued ones are left, so that the workers together run
-    # exactly the drawn parameter sets and the sampler never proposes its own.
-    while study.get_trials(deepcopy=False, states=waiting):
-        # A trial that raises is stored as FAIL and the run goes on, so both variants run
-        # every trial and can be compared trial by trial.
-        study.optimize(counted, n_trials=1, catch=(Exception,))
+def _run_trial(
+    spec: dict[str, Any], objective: Callable[..., Any], trial: Any, optuna: Any
+) -> None:
+    """Run one trial and tell the study how it ended. A trial that raises is stored as FAIL,
+    with the reason, and the run goes on, so that both variants run every trial and can be
+    compared trial by trial."""
+    storage, trial_id = trial.storage, trial._trial_id
+    storage.set_trial_system_attr(trial_id, WORKER_ATTRIBUTE, spec["worker_index"])
+    index = storage.get_trial(trial_id).system_attrs[INDEX_ATTRIBUTE]
+    _seed_everything(spec["seed"] * 100_003 + index)
+    probe.begin_trial()
+    value, state, reason = None, None, None
+    try:
+        value = objective(trial)
+    except optuna.TrialPruned:
+        state = optuna.trial.TrialState.PRUNED
+    except Exception as error:
+        state = optuna.trial.TrialState.FAIL
+        reason = "".join(traceback.format_exception_only(type(error), error)).strip()
+    finally:
+        record = probe.end_trial()
+        if record is not None:
+            storage.set_trial_system_attr(trial_id, PASSES_ATTRIBUTE, record.passes)
+            storage.set_trial_system_attr(trial_id, ATTRIBUTES_ATTRIBUTE, record.attributes)
+    if state is None:
+        reason = _not_a_value(value)
+        if reason is not None:
+            state = optuna.trial.TrialState.FAIL
+    if reason is not None:
+        # Stored with the trial, so the report can say why trials failed.
+        storage.set_trial_system_attr(trial_id, ERROR_ATTRIBUTE, reason[-500:])
+    trial.study.tell(trial, value if state is None else None, state=state)
+
+
+def _not_a_value(value: Any) -> str | None:
+    """Why a returned value is not one a single-objective study can store; None when it is."""
+    if isinstance(value, str | bytes):
+        # Optuna would take "1" for the one-item sequence ["1"].
+        return f"the objective returned {_short_repr(value)}, not a float"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"the objective returned {_short_repr(value)}, not a float"
+    if math.isnan(number):
+        return "the objective returned nan"
+    return None
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _pruner(spec: dict[str, Any], module: Any, optuna: Any) -> Any:
