@@ -231,7 +231,8 @@ def python_files(folder: Path) -> Iterator[Path]:
 
 
 def folder_size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    """The bytes of the release's `.py` files (a cache a linter left there is not counted)."""
+    return sum(path.stat().st_size for path in folder.rglob("*.py") if path.is_file())
 
 
 def print_corpus_summary(folders: list[Path]) -> None:

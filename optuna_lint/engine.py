@@ -305,7 +305,9 @@ class Linter:
                     linted.findings = cached[linted.display_path]
                 return
         errors_before = len(self.internal_errors)
+        started = time.perf_counter()
         self._analyse_files(files)
+        self.timings["analyse"] += time.perf_counter() - started
         while True:
             project = self.project_model(files)
             started = time.perf_counter()
