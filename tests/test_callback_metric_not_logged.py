@@ -58,6 +58,9 @@ def test_keras_unreadable_metrics_or_monitor_are_silent() -> None:
     assert lint(keras('"val_auc"', metrics="METRICS")) == []
     assert lint(keras("f'val_{name}'")) == []
     assert lint(keras('"val_auc"', validation="**options, ")) == []
+    # A metric named by its class logs as `auc` or as `AUC`, depending on the Keras version.
+    assert lint(keras('"val_auc"', metrics='["AUC"]')) == []
+    assert lint(keras('"val_precision"', metrics='["accuracy", "Precision"]')) == []
 
 
 def test_keras_model_compiled_elsewhere_or_handed_on_is_silent() -> None:

@@ -123,3 +123,12 @@ def test_xgboost_silent_cases() -> None:
     assert lint(xgboost(f"run_training({callback})")) == []
     key = 'callbacks=[XGBoostPruningCallback(trial, f"{name}-auc")]'
     assert lint(xgboost(f'xgb.train(p, d, evals=[(dv, "v")], {key})')) == []
+
+
+def test_lightgbm_numbered_name_past_the_names_given_is_silent() -> None:
+    # With more validation sets than names, LightGBM calls the set at index 1 `valid_1`.
+    code = lightgbm("trial, 'auc', valid_name='valid_1'", '\n        valid_names=["train"],')
+    assert lint(code) == []
+    # `valid_0` is the first set, which the names do cover.
+    code = lightgbm("trial, 'auc', valid_name='valid_0'", '\n        valid_names=["train"],')
+    assert [found[0] for found in lint(code)] == ["OPL407"]

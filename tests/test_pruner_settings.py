@@ -400,7 +400,7 @@ def test_hyperband_with_one_bootstrap_trial() -> None:
     call = "HyperbandPruner(max_resource=EPOCHS, bootstrap_count=1)"
     code = "import optuna\n\nEPOCHS = 9\n" + PRUNER.format(call=call).split("\n", 2)[2]
     assert [found[:3] for found in lint(code)] == [("OPL404", 4, 62)]
-    assert "more than 1 trial have" in lint(code)[0][3]
+    assert "more than 1 trial has" in lint(code)[0][3]
 
 
 @pytest.mark.parametrize(
@@ -477,3 +477,16 @@ def test_threshold_is_silent_when_the_direction_is_not_known() -> None:
         "direction=direction, pruner=optuna.pruners.ThresholdPruner(upper=0.9))\n"
     )
     assert lint(code) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "optuna.load_study(study_name='acc', storage='sqlite:///db.sqlite3', pruner=PRUNER)",
+        "optuna.create_study(storage='sqlite:///db.sqlite3', load_if_exists=True, pruner=PRUNER)",
+    ],
+)
+def test_threshold_is_silent_on_a_study_whose_direction_is_stored(call: str) -> None:
+    # The study may exist already, maximising: the direction the code shows is not its own.
+    pruner = "optuna.pruners.ThresholdPruner(lower=0.1)"
+    assert lint(f"import optuna\n\nstudy = {call.replace('PRUNER', pruner)}\n") == []

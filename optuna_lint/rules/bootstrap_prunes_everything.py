@@ -64,13 +64,13 @@ class BootstrapPrunesEverything(Rule):
             count = bound.values.get("bootstrap_count")
             if not isinstance(count, int) or count <= 0:
                 continue
-            trials = "trial" if count == 1 else "trials"
+            trials = "trial has" if count == 1 else "trials have"
             yield Finding(
                 code=self.code,
                 name=self.name,
                 message=(
                     f"`bootstrap_count={count}`: every trial that reaches a rung is pruned "
-                    f"until more than {count} {trials} have reached it, so the first trials "
+                    f"until more than {count} {trials} reached it, so the first trials "
                     "are all pruned, and in a small study nearly every trial is"
                 ),
                 filename=context.display_path,

@@ -227,6 +227,10 @@ def _compiled_metrics(compile_call: TrainingCall) -> list[str] | None:
         value = keywords[keyword]
         if not isinstance(value, tuple) or not all(isinstance(m, str) for m in value):
             return None
+        # A class name (`"AUC"`, `"Precision"`) logs under a key that depends on the Keras
+        # version (`auc` in tf.keras 2, `AUC` in recent Keras 3): the keys are not known.
+        if any(not metric.islower() for metric in value):
+            return None
         names.extend(value)
     return names
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from optuna_lint.facts import PruningCallbackUse, StringArgument, TrainingCall
@@ -196,6 +197,11 @@ def _lightgbm_finding(use: PruningCallbackUse) -> tuple[str, Span, Fix | None] |
         return None  # not a literal
     valid_name = given.value if given is not None else _LIGHTGBM_DEFAULT_VALID_NAME
     if valid_name in names:
+        return None
+    # LightGBM names the sets beyond `valid_names` `valid_<i>`: with more sets than names,
+    # such a name can be right.
+    numbered = re.fullmatch(r"valid_(\d+)", valid_name)
+    if numbered is not None and int(numbered.group(1)) >= len(names):
         return None
     fix = _set_valid_name(use, given, names[0]) if len(set(names)) == 1 else None
     written = "" if given is not None else " (the default)"

@@ -32,9 +32,11 @@ class StartupOutlastsStudy(Rule):
     ## Known problems
     The rule stays silent unless it sees every trial the study runs: a study given `storage=`
     or `load_if_exists` (other processes may add trials), `optimize` calls without a known
-    `n_trials`, or in a loop, or in another function than the one creating the study. A study
-    handed to code that optimizes it further, or given finished trials with `add_trial`, is not
-    seen.
+    `n_trials`, or in a loop, or in another function than the one creating the study. Trials
+    run any other way are not seen, and the rule then reports a study that does run enough
+    trials: the study handed to a helper that optimizes it further, bound to a second name
+    that optimizes it, `study.optimize` given to threads or to joblib's `delayed` without
+    being called, or finished trials added with `add_trial`.
 
     ## Example
     ```python

@@ -57,6 +57,9 @@ class ThresholdAgainstDirection(Rule):
         for study in context.facts.studies:
             if study.direction is None or study.direction_count != 1:
                 continue
+            # A loaded study keeps the direction stored with it, which the code does not show.
+            if study.factory == "load_study" or (study.has_storage and study.load_if_exists):
+                continue
             for pruner in acting_pruners(study.pruner):
                 construction = construction_of(context.facts, pruner)
                 if construction is None or construction.class_name != "ThresholdPruner":
