@@ -371,6 +371,9 @@ class StudyFacts:
     positional_argument: Span | None = None  # the first positional argument, when any
     unpacked_arguments: bool = False  # `**options`: any setting may be among them
     loops: tuple[int, ...] = ()  # start offsets of the loops around the call, in its scope
+    # The variable it is bound to is used somewhere in the module other than as the receiver
+    # of an attribute (`helper(study)`, `s = study`), or its `optimize` is taken uncalled.
+    handed_on: bool = False
 
 
 @dataclass(frozen=True)

@@ -399,6 +399,8 @@ class FactBuilder:
             positional_argument=self.span(positional[0]) if positional else None,
             unpacked_arguments=any(arg.star for arg in raw.call.args),
             loops=tuple(self.start(loop) for loop in raw.loops),
+            handed_on=raw.binding is not None
+            and raw.binding.split(".")[-1] in self.traversal.handed_on,
         )
 
     def _pruner_misuse(

@@ -290,6 +290,12 @@ class Traversal(cst.CSTVisitor):
         self.assignments: dict[str, dict[str, list[cst.BaseExpression | None]]] = {}
         self.module_bindings: set[str] = set()
         self.module_reads: set[str] = set()  # names read by code outside any function
+        # Names whose value other code may use in ways the linter does not follow, anywhere in
+        # the module: read bare (`s = study`, `helper(study)`, `return study`), not only as the
+        # receiver of an attribute, or whose `optimize` method is taken without being called
+        # (`delayed(study.optimize)`, `Thread(target=study.optimize)`).
+        self.handed_on: set[str] = set()
+        self._attribute_receivers: set[int] = set()
         # (class, "self.<attribute>") -> values its methods assign to it
         self.attribute_values: dict[tuple[str, str], list[cst.BaseExpression]] = {}
 
@@ -921,6 +927,10 @@ class Traversal(cst.CSTVisitor):
     # Uses of variables that may hold the trial ----------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self._attribute_receivers.add(id(node.value))
+            if node.attr.value == "optimize" and id(node) not in self._called:
+                self.handed_on.add(node.value.value)
         if self._function is not None:
             self._function.attribute_names.add(node.attr.value)
             if (
@@ -975,6 +985,8 @@ class Traversal(cst.CSTVisitor):
             self._mark_bound(target.value)
 
     def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._bound and id(node) not in self._attribute_receivers:
+            self.handed_on.add(node.value)
         if id(node) not in self._bound:
             if self._function is not None:
                 self._function.reads.add(node.value)

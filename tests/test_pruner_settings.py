@@ -266,6 +266,37 @@ STARTUP_SILENT = {
             study.optimize(objective, n_trials=10)
             return study
         """,
+    # Trials run in ways the linter does not count (found by a tester):
+    "a second name for the study": """\
+        import optuna
+        study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=15))
+        study.optimize(objective, n_trials=10)
+        again = study
+        again.optimize(objective, n_trials=100)
+        """,
+    "optimize handed to threads": """\
+        import threading
+        import optuna
+        study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=15))
+        study.optimize(objective, n_trials=10)
+        workers = [
+            threading.Thread(target=study.optimize, args=(objective,), kwargs={"n_trials": 25})
+            for _ in range(4)
+        ]
+        """,
+    "optimize handed to joblib": """\
+        import optuna
+        from joblib import Parallel, delayed
+        study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=15))
+        study.optimize(objective, n_trials=10)
+        Parallel(n_jobs=4)(delayed(study.optimize)(objective, n_trials=25) for _ in range(4))
+        """,
+    "the study handed to a helper": """\
+        import optuna
+        study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=15))
+        study.optimize(objective, n_trials=10)
+        tune_more(study)
+        """,
 }
 
 
@@ -490,3 +521,12 @@ def test_threshold_is_silent_on_a_study_whose_direction_is_stored(call: str) -> 
     # The study may exist already, maximising: the direction the code shows is not its own.
     pruner = "optuna.pruners.ThresholdPruner(lower=0.1)"
     assert lint(f"import optuna\n\nstudy = {call.replace('PRUNER', pruner)}\n") == []
+
+
+def test_reading_the_results_of_the_study_does_not_silence_it() -> None:
+    code = (
+        "def objective(trial):\n    return 1.0\n\n\nimport optuna\n"
+        "study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=15))\n"
+        "study.optimize(objective, n_trials=10)\nprint(study.best_value, study.best_params)\n"
+    )
+    assert "OPL402" in [found[0] for found in lint(code)]

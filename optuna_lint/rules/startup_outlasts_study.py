@@ -32,11 +32,11 @@ class StartupOutlastsStudy(Rule):
     ## Known problems
     The rule stays silent unless it sees every trial the study runs: a study given `storage=`
     or `load_if_exists` (other processes may add trials), `optimize` calls without a known
-    `n_trials`, or in a loop, or in another function than the one creating the study. Trials
-    run any other way are not seen, and the rule then reports a study that does run enough
-    trials: the study handed to a helper that optimizes it further, bound to a second name
-    that optimizes it, `study.optimize` given to threads or to joblib's `delayed` without
-    being called, or finished trials added with `add_trial`.
+    `n_trials`, or in a loop, or in another function than the one creating the study, and
+    when the study's variable is used anywhere in the module other than to read its attributes
+    or call `optimize` (handed to a helper, bound to a second name, `study.optimize` given to
+    threads or to joblib's `delayed`), since that code may run more trials. Finished trials
+    added with `add_trial` are not counted.
 
     ## Example
     ```python
@@ -73,6 +73,7 @@ class StartupOutlastsStudy(Rule):
                 or study.has_storage
                 or study.load_if_exists is not None
                 or study.unpacked_arguments
+                or study.handed_on  # other code may run more trials on it
             ):
                 continue
             total = _trial_budget(context, study)
