@@ -167,7 +167,7 @@ PRUNER_TABLES: dict[str, PrunerTable] = {
         Signature(
             (
                 Parameter("min_resource", INT_OR_AUTO, "auto"),
-                Parameter("reduction_factor", INT, 4),
+                Parameter("reduction_factor", NUMBER, 4),
                 Parameter("min_early_stopping_rate", INT, 0),
                 Parameter("bootstrap_count", INT, 0),
             ),

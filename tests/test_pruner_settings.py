@@ -353,6 +353,11 @@ PRUNER = "import optuna\n\npruner = optuna.pruners.{call}\n"
             "`reduction_factor` must be at least 2",
         ),
         (
+            "SuccessiveHalvingPruner(min_resource=1, reduction_factor=1.5)",
+            65,
+            "`reduction_factor` must be at least 2",
+        ),
+        (
             "SuccessiveHalvingPruner(min_resource=0)",
             49,
             '`min_resource` must be a positive integer or "auto"',
