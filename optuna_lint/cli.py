@@ -541,10 +541,19 @@ def _handle_fixed_files(
             refusals.append(f"{linted.display_path}: not fixed: {linted.fix_refusal}")
         if linted.fixed_text is None:
             continue
-        changed = True
         if options.diff:
+            changed = True
             sys.stdout.write(_unified_diff(linted, originals[linted.display_path]))
             continue
+        if linted.changed_on_disk():
+            errors.append(
+                f"{linted.display_path}: not fixed: it changed on disk while being linted"
+            )
+            # Nothing is written: the findings its fixes removed are still there.
+            linted.findings = sorted([*linted.findings, *linted.fixed], key=Finding.sort_key)
+            linted.fixed, linted.fixed_text = [], None
+            continue
+        changed = True
         try:
             write_atomically(linted.path, linted.source.encode(linted.fixed_text))
         except OSError as error:
@@ -574,6 +583,9 @@ def _add_noqa(linter: Linter, files: list[LintedFile], errors: list[str]) -> int
             continue
         if linter.analyse_text(addition.text, linted.display_path, linted.path)[1] is not None:
             errors.append(f"{linted.display_path}: no noqa added: the text would not parse")
+            continue
+        if linted.changed_on_disk():
+            errors.append(f"{linted.display_path}: no noqa added: it changed on disk meanwhile")
             continue
         try:
             write_atomically(linted.path, linted.source.encode(addition.text))

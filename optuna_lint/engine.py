@@ -65,6 +65,17 @@ class LintedFile:
     # to it (see `relevance`).
     deferred: bool = False
     from_stdin: bool = False  # its analyses are not cached: the text is on no disk
+    read_digest: str | None = None  # of the bytes read from disk, to see later writes by others
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file on disk is no longer what was read (someone saved it meanwhile):
+        writing a fix then would lose their change."""
+        if self.path is None or self.read_digest is None:
+            return False
+        try:
+            return hashlib.sha256(self.path.read_bytes()).hexdigest() != self.read_digest
+        except OSError:
+            return True
 
     @property
     def cache_root(self) -> Path | None:
@@ -210,7 +221,9 @@ class Linter:
             reason = error.strerror or str(error)
             linted.problem = FILE_NOT_LINTED.finding(display_path, f"cannot read it: {reason}")
             return linted
-        return self._read_bytes(data, display_path, path)
+        linted = self._read_bytes(data, display_path, path)
+        linted.read_digest = hashlib.sha256(data).hexdigest()
+        return linted
 
     def _read_bytes(self, data: bytes, display_path: str, path: Path | None) -> LintedFile:
         """The decoded text, marked deferred when it cannot matter; not yet analysed."""

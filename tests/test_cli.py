@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from optuna_lint.cli import main
+from optuna_lint.engine import Linter
 
 UNFED = (
     "import optuna\n\n\ndef objective(trial):\n    for epoch in range(3):\n"
@@ -391,3 +392,23 @@ def test_verbose_logs_the_timing_line_the_corpus_benchmark_reads(in_tmp: Path) -
     assert timing is not None, completed.stderr
     assert completed.stderr.count("optuna-lint: timing: 2 files analysed in ") == 1
     assert all(float(timing.group(name)) >= 0 for name in ("analyse", "index", "link"))
+
+
+def test_a_file_saved_by_someone_else_while_linted_is_not_overwritten(
+    in_tmp: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = in_tmp / "tune.py"
+    path.write_text(ATTR_AFTER)
+    saved = ATTR_AFTER + "# saved by the editor meanwhile\n"
+    fix = Linter.fix
+
+    def fix_while_the_editor_saves(self: Linter, files: list) -> None:
+        fix(self, files)
+        path.write_text(saved)
+
+    monkeypatch.setattr(Linter, "fix", fix_while_the_editor_saves)
+    status, out, err = run(capsys, "--fix", "tune.py")
+    assert path.read_text() == saved
+    assert status == 2
+    assert err == "optuna-lint: error: tune.py: not fixed: it changed on disk while being linted\n"
+    assert out.startswith("tune.py:9:5: OPL201 ")
