@@ -264,7 +264,8 @@ class Linter:
         report_errors: bool = True,
         root: Path | None = None,
     ) -> tuple[FileFacts | None, Finding | None]:
-        """Facts about a source text, or the OPL001/OPL002 finding saying why there are none."""
+        """Facts about a source text, or the OPL001/OPL002 finding saying why there are none.
+        `root` is the project whose cache may hold them (None: no cache)."""
         (analysis,) = self._analyse_many([(text, display_path, path, root)], report_errors)
         return analysis.facts, analysis.problem
 
